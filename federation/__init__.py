@@ -1,0 +1,1 @@
+"""Federation runtime: coordinator, party agents, PSI, certificates and the data layer."""

@@ -1,0 +1,171 @@
+"""The `fedcredit` command: one entry point for operators, parties and data scientists."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from federation.data import DataError, load_table
+from federation.security.certs import CertificateError, init_certificates, load_credentials
+from federation.security.roles import Role
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Privacy-preserving joint credit modeling between a credit platform and banks.")
+certs_app = typer.Typer(no_args_is_help=True, help="Development certificates for mutual TLS.")
+app.add_typer(certs_app, name="certs")
+
+CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and <name>.pem/.key.")]
+CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
+
+
+def _logging(name: str, verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format=f"%(asctime)s %(levelname)s {name} %(name)s: %(message)s")
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@certs_app.command("init")
+def certs_init(
+    directory: Annotated[Path, typer.Option("--dir", help="Where to write the CA and certificates.")],
+    party: Annotated[list[str], typer.Option("--party", help="name:role, role one of platform, bank, "
+                                             "operator, regulator. Repeat per party.")],
+    host: Annotated[list[str], typer.Option("--host", help="Names the coordinator is reached by.")] = [
+        "localhost", "127.0.0.1"],
+) -> None:
+    """Create a development CA, the coordinator's server certificate and one certificate per party."""
+    parties: dict[str, Role] = {}
+    for item in party:
+        name, _, role = item.partition(":")
+        try:
+            parties[name] = Role(role)
+        except ValueError:
+            _fail(f"--party {item!r}: role must be one of platform, bank, operator, regulator")
+    if (directory / "ca.pem").exists():
+        _fail(f"{directory} already holds a CA; refusing to overwrite it")
+    try:
+        init_certificates(directory, parties, hosts=tuple(host))
+    except CertificateError as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote CA and {len(parties) + 1} certificates to {directory}")
+
+
+@app.command()
+def coordinator(
+    certs: CertsDir,
+    store: Annotated[Path, typer.Option(help="Folder for the registry database and relayed messages.")],
+    listen: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1:50051",
+    db: Annotated[str | None, typer.Option(help="SQLAlchemy URL; default: SQLite file in --store.")] = None,
+    port_file: Annotated[Path | None, typer.Option(help="Write the bound port here once listening.")] = None,
+) -> None:
+    """Run the coordinator: registries, job state machines and the protocol relay."""
+    from federation.coordinator.server import CoordinatorConfig, serve
+
+    _logging("coordinator")
+    try:
+        serve(CoordinatorConfig(certs=certs, store=store, listen=listen, database_url=db), port_file)
+    except CertificateError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def party(
+    role: Annotated[Role, typer.Option(help="platform or bank.")],
+    name: Annotated[str, typer.Option(help="This party's name; must match its certificate.")],
+    data: Annotated[Path, typer.Option(help="The party's table, CSV or Parquet.")],
+    schema: Annotated[Path, typer.Option(help="The table's YAML schema.")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    workdir: Annotated[Path, typer.Option(help="Private folder for this party's keys and job outputs.")],
+    psi_workers: Annotated[int | None, typer.Option(help="Processes for PSI hashing and blinding.")] = None,
+    receive_timeout: Annotated[float, typer.Option(help="Seconds to wait for a peer's message.")] = 600.0,
+) -> None:
+    """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
+    from federation.party.agent import PartyAgent
+    from federation.party.client import CoordinatorClient
+    from federation.party.handlers import handlers
+
+    _logging(name)
+    if role not in (Role.PLATFORM, Role.BANK):
+        _fail("--role must be platform or bank")
+    try:
+        credentials = load_credentials(certs, name)
+        table = load_table(data, schema, role=role.value)
+    except (CertificateError, DataError) as exc:
+        _fail(str(exc))
+    workdir.mkdir(parents=True, exist_ok=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with CoordinatorClient(coordinator, credentials) as client:
+        agent = PartyAgent(client, role, table, workdir, handlers(psi_workers=psi_workers),
+                           receive_timeout=receive_timeout)
+        agent.run(stop)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+    enterprises: Annotated[int, typer.Option(help="Enterprises on the platform.")] = 10_000,
+    banks: Annotated[int, typer.Option(help="Number of banks.")] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same files.")] = 0,
+    days: Annotated[int, typer.Option(help="Days of the daily event feed.")] = 30,
+) -> None:
+    """Generate a synthetic platform table, bank tables, ground truth and an event feed."""
+    from federation.data.synthetic import generate
+
+    summary = generate(out, enterprises=enterprises, banks=banks, seed=seed, days=days)
+    typer.echo(json.dumps(summary.to_dict() if hasattr(summary, "to_dict") else str(summary), default=str))
+
+
+@app.command()
+def psi(
+    name: Annotated[str, typer.Option(help="The bank running the intersection (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 1800.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+) -> None:
+    """Align the bank's customers with the platform by private set intersection."""
+    from federation.party.client import CoordinatorClient, JobFailed, job_summary
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+        job = client.submit_job("psi", [platform])
+        try:
+            job = client.wait_for_job(job.id, timeout)
+        except (JobFailed, TimeoutError) as exc:
+            _fail(str(exc))
+    summary = job_summary(job)
+    typer.echo(json.dumps(summary) if as_json else
+               f"job {job.id}: {name} and {platform} share "
+               f"{summary['results'][name].get('intersection_size')} enterprises")
+
+
+@app.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(help="Synthetic enterprises on the platform.")] = 5_000,
+    seed: Annotated[int, typer.Option(help="Random seed for the synthetic data.")] = 0,
+    workdir: Annotated[Path | None, typer.Option(help="Keep everything here (default: a temporary folder).")
+                       ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON object on the last line.")] = False,
+) -> None:
+    """Synthetic data, coordinator, platform and two banks as processes over mutual TLS, then PSI."""
+    from federation.demo import run_demo
+
+    _logging("demo")
+    report = run_demo(enterprises=enterprises, seed=seed, workdir=workdir, echo=not as_json)
+    if as_json:
+        typer.echo(json.dumps(report))
+    if not report["ok"]:
+        raise typer.Exit(1)

@@ -1,0 +1,47 @@
+"""Which job kinds exist, who may start them and who takes part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from federation.security.roles import Role
+
+
+class State(str, Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (State.SUCCEEDED, State.FAILED)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A protocol the coordinator can run: the initiator's role and the others' roles."""
+
+    name: str
+    initiator: Role
+    participants: tuple[Role, ...]
+
+
+JOB_KINDS: dict[str, JobKind] = {
+    kind.name: kind
+    for kind in (
+        JobKind("psi", initiator=Role.BANK, participants=(Role.PLATFORM,)),
+    )
+}
+
+
+def job_state(participant_states: list[State]) -> State:
+    """A job fails as soon as one party fails, and succeeds when all have."""
+    if State.FAILED in participant_states:
+        return State.FAILED
+    if all(s is State.SUCCEEDED for s in participant_states):
+        return State.SUCCEEDED
+    if all(s is State.PENDING for s in participant_states):
+        return State.PENDING
+    return State.RUNNING

@@ -1,0 +1,209 @@
+"""What the coordinator does for each request, independent of gRPC.
+
+Every method takes the caller's certificate identity first and enforces who may do
+what; request fields never override it. Returned rows are detached snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
+from federation.coordinator.jobs import JOB_KINDS, State, job_state
+from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
+from federation.coordinator.store import JobRow, ParticipantRow, PartyRow, utcnow
+from federation.security.roles import Role
+from federation.security.tls import Identity
+
+log = logging.getLogger(__name__)
+_TAG_RE = re.compile(r"^[a-z0-9_./-]{1,128}$")
+_MAX_PARAMS = 64 * 1024
+
+
+def _parse_json_object(text: str, field: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    if len(text) > _MAX_PARAMS:
+        raise InvalidArgument(f"{field} is longer than {_MAX_PARAMS} characters")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidArgument(f"{field} is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise InvalidArgument(f"{field} must be a JSON object")
+    return value
+
+
+class CoordinatorService:
+    def __init__(self, sessions: sessionmaker, mailbox: Mailbox) -> None:
+        self._sessions = sessions
+        self.mailbox = mailbox
+        self._changed = threading.Condition()
+        self._versions: dict[str, int] = {}
+
+    # parties -------------------------------------------------------------------
+    def register(self, caller: Identity, labels: dict[str, str]) -> PartyRow:
+        if caller.role is Role.COORDINATOR:
+            raise PermissionDenied("a coordinator certificate cannot register as a party")
+        with self._sessions.begin() as session:
+            row = session.get(PartyRow, caller.name)
+            if row is None:
+                row = PartyRow(name=caller.name, role=caller.role.value,
+                               certificate_sha256=caller.certificate_sha256, labels=dict(labels))
+                session.add(row)
+                log.info("registered %s as %s", caller.name, caller.role.value)
+            elif row.role != caller.role.value:
+                raise PermissionDenied(
+                    f"{caller.name} is registered as {row.role}, certificate says {caller.role.value}"
+                )
+            else:
+                if row.certificate_sha256 != caller.certificate_sha256:
+                    log.warning("%s registered with a new certificate", caller.name)
+                row.certificate_sha256 = caller.certificate_sha256
+                row.labels = dict(labels)
+                row.last_seen = utcnow()
+        return row
+
+    def list_parties(self, caller: Identity) -> list[PartyRow]:
+        self._require_registered(caller)
+        with self._sessions() as session:
+            return list(session.scalars(select(PartyRow).order_by(PartyRow.name)))
+
+    def _require_registered(self, caller: Identity) -> PartyRow:
+        with self._sessions() as session:
+            row = session.get(PartyRow, caller.name)
+        if row is None:
+            raise PermissionDenied(f"{caller.name} has not registered with the coordinator")
+        return row
+
+    # jobs ----------------------------------------------------------------------
+    def submit_job(self, caller: Identity, kind: str, parties: list[str], params_json: str) -> JobRow:
+        self._require_registered(caller)
+        spec = JOB_KINDS.get(kind)
+        if spec is None:
+            raise InvalidArgument(f"unknown job kind {kind!r}; known: {', '.join(sorted(JOB_KINDS))}")
+        if caller.role is not spec.initiator:
+            raise PermissionDenied(f"{caller.name} ({caller.role.value}) cannot start a {kind} job")
+        params = _parse_json_object(params_json, "params_json")
+        if len(parties) != len(spec.participants) or len(set(parties)) != len(parties):
+            raise InvalidArgument(f"a {kind} job takes {len(spec.participants)} other party(ies), got {parties}")
+        if caller.name in parties:
+            raise InvalidArgument(f"{caller.name} is the initiator and cannot be listed again")
+        job = JobRow(id=str(uuid.uuid4()), kind=kind, initiator=caller.name,
+                     state=State.PENDING.value, params=params)
+        with self._sessions.begin() as session:
+            roster = [(caller.name, caller.role)]
+            for name, role in zip(parties, spec.participants):
+                party = session.get(PartyRow, name)
+                if party is None:
+                    raise InvalidArgument(f"party {name!r} is not registered")
+                if party.role != role.value:
+                    raise InvalidArgument(f"party {name!r} is a {party.role}, a {kind} job needs a {role.value}")
+                roster.append((name, role))
+            for position, (name, role) in enumerate(roster):
+                job.participants.append(ParticipantRow(party=name, position=position, role=role.value,
+                                                       state=State.PENDING.value))
+            session.add(job)
+        log.info("job %s (%s) submitted by %s with %s", job.id, kind, caller.name, parties)
+        self._touch(job.id)
+        return self.get_job(caller, job.id)
+
+    def get_job(self, caller: Identity, job_id: str) -> JobRow:
+        with self._sessions() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or caller.name not in {p.party for p in job.participants}:
+                raise NotFound(f"job {job_id!r} not found for {caller.name}")
+            return job
+
+    def list_jobs(self, caller: Identity) -> list[JobRow]:
+        with self._sessions() as session:
+            return list(session.scalars(
+                select(JobRow).join(ParticipantRow).where(ParticipantRow.party == caller.name)
+                .order_by(JobRow.created_at)
+            ))
+
+    def report_status(self, caller: Identity, job_id: str, state: State, detail: str, result_json: str) -> JobRow:
+        if state is State.PENDING:
+            raise InvalidArgument("a party can report running, succeeded or failed, not pending")
+        result = _parse_json_object(result_json, "result_json")
+        with self._sessions.begin() as session:
+            job = session.get(JobRow, job_id)
+            me = None if job is None else next((p for p in job.participants if p.party == caller.name), None)
+            if job is None or me is None:
+                raise NotFound(f"job {job_id!r} not found for {caller.name}")
+            current = State(me.state)
+            if current.terminal and current is not state:
+                raise Conflict(f"{caller.name} already reported {current.value} for job {job_id}")
+            me.state, me.detail = state.value, detail[:2000]
+            if result:
+                me.result = result
+            new_state = job_state([State(p.state) for p in job.participants])
+            if new_state is State.FAILED and not job.error:
+                failed = next(p for p in job.participants if p.state == State.FAILED.value)
+                job.error = f"{failed.party}: {failed.detail}"
+            job.state, job.updated_at = new_state.value, utcnow()
+        log.info("job %s: %s reported %s; job is %s", job_id, caller.name, state.value, new_state.value)
+        if new_state is State.SUCCEEDED:
+            self.mailbox.purge(job_id)
+        self._touch(job_id)
+        return self.get_job(caller, job_id)
+
+    # change notification for WatchJobs --------------------------------------------
+    def _touch(self, job_id: str) -> None:
+        with self._changed:
+            self._versions[job_id] = self._versions.get(job_id, 0) + 1
+            self._changed.notify_all()
+
+    def job_versions(self) -> dict[str, int]:
+        with self._changed:
+            return dict(self._versions)
+
+    def wait_for_change(self, seen: dict[str, int], timeout: float) -> dict[str, int]:
+        """Return the versions map once it differs from ``seen`` or ``timeout`` passes."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._versions != seen, timeout=timeout)
+            return dict(self._versions)
+
+    def watch_snapshot(self, caller: Identity, seen: dict[str, int], versions: dict[str, int],
+                       first: bool) -> Iterable[JobRow]:
+        """Jobs to push to a watcher: all unfinished ones at first, then every changed one."""
+        for job in self.list_jobs(caller):
+            if first and not State(job.state).terminal:
+                yield job
+            elif not first and versions.get(job.id, 0) != seen.get(job.id, 0):
+                yield job
+
+    # relay -----------------------------------------------------------------------
+    def _check_relay(self, caller: Identity, job_id: str, other: str, tag: str, *, sending: bool) -> None:
+        if not _TAG_RE.match(tag):
+            raise InvalidArgument(f"message tag {tag!r} must be 1-128 characters of a-z, 0-9, '_./-'")
+        job = self.get_job(caller, job_id)
+        if other not in {p.party for p in job.participants}:
+            raise PermissionDenied(f"{other!r} does not take part in job {job_id}")
+        if other == caller.name:
+            raise InvalidArgument(f"{caller.name} cannot relay a message to itself")
+        if sending and State(job.state).terminal:
+            raise Conflict(f"job {job_id} is {job.state}; no more messages are accepted")
+
+    def send(self, caller: Identity, job_id: str, recipient: str, tag: str, size: int, sha256: bytes,
+             chunks: Iterable[bytes]) -> StoredMessage:
+        self._check_relay(caller, job_id, recipient, tag, sending=True)
+        address = Address(job_id=job_id, sender=caller.name, recipient=recipient, tag=tag)
+        message = self.mailbox.put(address, size, sha256, chunks)
+        log.info("relayed %s %s -> %s (%d bytes) in job %s", tag, caller.name, recipient, size, job_id)
+        return message
+
+    def receive(self, caller: Identity, job_id: str, sender: str, tag: str, timeout: float | None,
+                is_active: Any) -> StoredMessage | None:
+        self._check_relay(caller, job_id, sender, tag, sending=False)
+        address = Address(job_id=job_id, sender=sender, recipient=caller.name, tag=tag)
+        return self.mailbox.wait(address, timeout, is_active)

@@ -1,0 +1,160 @@
+"""gRPC adapter: turns requests into CoordinatorService calls and errors into status codes."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from federation.coordinator.errors import (
+    Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
+)
+from federation.coordinator.jobs import State
+from federation.coordinator.service import CoordinatorService
+from federation.coordinator.store import JobRow, PartyRow
+from federation.rpc import coordinator_pb2 as pb
+from federation.rpc import coordinator_pb2_grpc as pb_grpc
+from federation.rpc.chunking import ChunkingError, chunk_message, read_header
+from federation.rpc.states import state_from_proto, state_to_proto
+from federation.security.roles import Role
+from federation.security.tls import Identity, UnauthenticatedCaller, caller_identity
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    NotFound: grpc.StatusCode.NOT_FOUND,
+    Conflict: grpc.StatusCode.FAILED_PRECONDITION,
+    TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ChunkingError: grpc.StatusCode.INVALID_ARGUMENT,
+}
+_REFUSED = (CoordinatorError, UnauthenticatedCaller, ChunkingError)
+WATCH_HEARTBEAT_SECONDS = 5.0
+
+
+def _abort(context: grpc.ServicerContext, exc: Exception) -> None:
+    if isinstance(exc, UnauthenticatedCaller):
+        context.abort(grpc.StatusCode.UNAUTHENTICATED, str(exc))
+    code = _STATUS.get(type(exc), grpc.StatusCode.INTERNAL)
+    context.abort(code, str(exc))
+
+
+def _rpc(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve the caller from its certificate and map service errors to gRPC statuses."""
+
+    @functools.wraps(method)
+    def unary(self: "CoordinatorServicer", request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return method(self, caller_identity(context), request, context)
+        except _REFUSED as exc:
+            _abort(context, exc)
+
+    @functools.wraps(method)
+    def streaming(self: "CoordinatorServicer", request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+        try:
+            yield from method(self, caller_identity(context), request, context)
+        except _REFUSED as exc:
+            _abort(context, exc)
+
+    return streaming if inspect.isgeneratorfunction(method) else unary
+
+
+def _timestamp(value: Any) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def party_to_proto(row: PartyRow) -> pb.Party:
+    return pb.Party(
+        name=row.name, role=Role(row.role).to_proto(), certificate_sha256=row.certificate_sha256,
+        registered_at=_timestamp(row.registered_at), last_seen=_timestamp(row.last_seen),
+    )
+
+
+def job_to_proto(row: JobRow) -> pb.Job:
+    return pb.Job(
+        id=row.id, kind=row.kind, initiator=row.initiator, state=state_to_proto(State(row.state)),
+        params_json=json.dumps(row.params), error=row.error,
+        created_at=_timestamp(row.created_at), updated_at=_timestamp(row.updated_at),
+        participants=[
+            pb.Participant(party=p.party, role=Role(p.role).to_proto(), state=state_to_proto(State(p.state)),
+                           detail=p.detail, result_json=json.dumps(p.result))
+            for p in row.participants
+        ],
+    )
+
+
+class CoordinatorServicer(pb_grpc.CoordinatorServicer):
+    def __init__(self, service: CoordinatorService) -> None:
+        self._service = service
+
+    @_rpc
+    def Register(self, caller: Identity, request: pb.RegisterRequest, context: Any) -> pb.Party:
+        return party_to_proto(self._service.register(caller, dict(request.labels)))
+
+    @_rpc
+    def ListParties(self, caller: Identity, request: pb.ListPartiesRequest, context: Any) -> pb.ListPartiesResponse:
+        return pb.ListPartiesResponse(parties=[party_to_proto(p) for p in self._service.list_parties(caller)])
+
+    @_rpc
+    def SubmitJob(self, caller: Identity, request: pb.SubmitJobRequest, context: Any) -> pb.Job:
+        return job_to_proto(self._service.submit_job(caller, request.kind, list(request.parties),
+                                                     request.params_json))
+
+    @_rpc
+    def GetJob(self, caller: Identity, request: pb.GetJobRequest, context: Any) -> pb.Job:
+        return job_to_proto(self._service.get_job(caller, request.job_id))
+
+    @_rpc
+    def ListJobs(self, caller: Identity, request: pb.ListJobsRequest, context: Any) -> pb.ListJobsResponse:
+        return pb.ListJobsResponse(jobs=[job_to_proto(j) for j in self._service.list_jobs(caller)])
+
+    @_rpc
+    def ReportStatus(self, caller: Identity, request: pb.ReportStatusRequest, context: Any) -> pb.Job:
+        state = state_from_proto(request.state)
+        if state is None:
+            raise InvalidArgument("state must be RUNNING, SUCCEEDED or FAILED")
+        return job_to_proto(self._service.report_status(caller, request.job_id, state, request.detail,
+                                                        request.result_json))
+
+    @_rpc
+    def WatchJobs(self, caller: Identity, request: pb.WatchJobsRequest, context: grpc.ServicerContext
+                  ) -> Iterator[pb.Job]:
+        self._service.list_parties(caller)  # refuses unregistered callers
+        seen = self._service.job_versions()
+        for job in self._service.watch_snapshot(caller, seen, seen, first=True):
+            yield job_to_proto(job)
+        while context.is_active():
+            versions = self._service.wait_for_change(seen, WATCH_HEARTBEAT_SECONDS)
+            for job in self._service.watch_snapshot(caller, seen, versions, first=False):
+                yield job_to_proto(job)
+            seen = versions
+
+    @_rpc
+    def Send(self, caller: Identity, request_iterator: Iterator[pb.MessageChunk], context: Any) -> pb.SendResponse:
+        header = read_header(request_iterator)
+        data = (chunk.data for chunk in request_iterator if chunk.WhichOneof("part") == "data")
+        message = self._service.send(caller, header.job_id, header.recipient, header.tag, header.size,
+                                     header.sha256, data)
+        return pb.SendResponse(message_id=message.id)
+
+    @_rpc
+    def Receive(self, caller: Identity, request: pb.ReceiveRequest, context: grpc.ServicerContext
+                ) -> Iterator[pb.MessageChunk]:
+        remaining = context.time_remaining()
+        message = self._service.receive(caller, request.job_id, request.sender, request.tag,
+                                        remaining, context.is_active)
+        if message is None:
+            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED,
+                          f"no {request.tag!r} from {request.sender} in job {request.job_id} yet")
+        header = pb.MessageHeader(job_id=request.job_id, recipient=caller.name, tag=request.tag,
+                                  size=message.size, sha256=bytes.fromhex(message.sha256), sender=request.sender)
+        yield from chunk_message(header, self._service.mailbox.read(message))

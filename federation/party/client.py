@@ -1,0 +1,145 @@
+"""A party's (or a bank data scientist's) connection to the coordinator.
+
+Wraps the generated stub with the things every caller needs: chunked send and
+receive, waiting for a job to finish, and riding out a coordinator restart by
+retrying calls that failed with UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import grpc
+
+from federation.coordinator.jobs import State
+from federation.rpc import coordinator_pb2 as pb
+from federation.rpc import coordinator_pb2_grpc as pb_grpc
+from federation.rpc.chunking import assemble, chunk_message, header_for, split
+from federation.rpc.states import state_from_proto, state_to_proto
+from federation.security.certs import PartyCredentials
+from federation.security.tls import secure_channel
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RECEIVE_POLL_SECONDS = 60.0
+
+
+class JobFailed(RuntimeError):
+    """A job this client waited on ended in FAILED; the message names the party that failed."""
+
+
+class CoordinatorClient:
+    def __init__(self, target: str, credentials: PartyCredentials, *, call_timeout: float = 60.0,
+                 reconnect_seconds: float = 60.0) -> None:
+        self.name = credentials.name
+        self.target = target
+        self._channel = secure_channel(target, credentials)
+        self._stub = pb_grpc.CoordinatorStub(self._channel)
+        self._timeout = call_timeout
+        self._reconnect = reconnect_seconds
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> "CoordinatorClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        """Retry while the coordinator is unreachable, up to ``reconnect_seconds``."""
+        give_up = time.monotonic() + self._reconnect
+        delay = 0.2
+        while True:
+            try:
+                return call()
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.UNAVAILABLE or time.monotonic() > give_up:
+                    raise
+                log.warning("coordinator at %s unavailable, retrying: %s", self.target, exc.details())
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        grpc.channel_ready_future(self._channel).result(timeout=timeout)
+
+    def register(self, labels: dict[str, str] | None = None) -> pb.Party:
+        return self._retrying(lambda: self._stub.Register(pb.RegisterRequest(labels=labels or {}),
+                                                          timeout=self._timeout))
+
+    def list_parties(self) -> list[pb.Party]:
+        return list(self._retrying(lambda: self._stub.ListParties(pb.ListPartiesRequest(),
+                                                                  timeout=self._timeout)).parties)
+
+    def submit_job(self, kind: str, parties: list[str], params: dict[str, Any] | None = None) -> pb.Job:
+        request = pb.SubmitJobRequest(kind=kind, parties=parties, params_json=json.dumps(params or {}))
+        return self._stub.SubmitJob(request, timeout=self._timeout)
+
+    def get_job(self, job_id: str) -> pb.Job:
+        return self._retrying(lambda: self._stub.GetJob(pb.GetJobRequest(job_id=job_id), timeout=self._timeout))
+
+    def list_jobs(self) -> list[pb.Job]:
+        return list(self._retrying(lambda: self._stub.ListJobs(pb.ListJobsRequest(), timeout=self._timeout)).jobs)
+
+    def watch_jobs(self) -> Iterator[pb.Job]:
+        """Jobs involving this party; the stream ends when the coordinator goes away."""
+        return self._stub.WatchJobs(pb.WatchJobsRequest())
+
+    def report(self, job_id: str, state: State, detail: str = "", result: dict[str, Any] | None = None) -> pb.Job:
+        request = pb.ReportStatusRequest(job_id=job_id, state=state_to_proto(state), detail=detail,
+                                         result_json=json.dumps(result) if result else "")
+        return self._retrying(lambda: self._stub.ReportStatus(request, timeout=self._timeout))
+
+    def send(self, job_id: str, recipient: str, tag: str, payload: bytes) -> str:
+        header = header_for(job_id, recipient, tag, payload)
+        response = self._retrying(lambda: self._stub.Send(chunk_message(header, split(payload)),
+                                                          timeout=max(self._timeout, len(payload) / 2e6)))
+        return response.message_id
+
+    def receive(self, job_id: str, sender: str, tag: str, timeout: float) -> bytes:
+        """Wait up to ``timeout`` seconds for ``tag`` from ``sender``; raises TimeoutError naming both."""
+        give_up = time.monotonic() + timeout
+        request = pb.ReceiveRequest(job_id=job_id, sender=sender, tag=tag)
+        while True:
+            remaining = give_up - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"job {job_id}: no {tag!r} from {sender} within {timeout:.0f} s")
+            try:
+                _, payload = assemble(self._retrying(
+                    lambda: list(self._stub.Receive(request, timeout=min(remaining, RECEIVE_POLL_SECONDS)))))
+                return payload
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                    raise
+
+    def wait_for_job(self, job_id: str, timeout: float, poll: float = 0.5) -> pb.Job:
+        """Poll until the job is finished; raises JobFailed or TimeoutError."""
+        give_up = time.monotonic() + timeout
+        while True:
+            job = self.get_job(job_id)
+            state = state_from_proto(job.state)
+            if state is State.SUCCEEDED:
+                return job
+            if state is State.FAILED:
+                raise JobFailed(f"job {job_id} ({job.kind}) failed: {job.error}")
+            if time.monotonic() > give_up:
+                raise TimeoutError(f"job {job_id} ({job.kind}) still {state.value if state else '?'} "
+                                   f"after {timeout:.0f} s")
+            time.sleep(poll)
+
+
+def job_summary(job: pb.Job) -> dict[str, Any]:
+    """A job as plain data for printing: state, per-party state and reported metadata."""
+    state = state_from_proto(job.state)
+    return {
+        "job_id": job.id,
+        "kind": job.kind,
+        "state": state.value if state else "unknown",
+        "error": job.error,
+        "results": {p.party: json.loads(p.result_json or "{}") for p in job.participants},
+    }

@@ -1,0 +1,1 @@
+"""Joint models built on the federation: SecureBoost, scorecard, scoring, portraits, monitoring."""
