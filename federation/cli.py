@@ -25,8 +25,8 @@ CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and 
 CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
 
 
-def _logging(name: str, verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+def _logging(name: str, level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, stream=sys.stderr,
                         format=f"%(asctime)s %(levelname)s {name} %(name)s: %(message)s")
 
 
@@ -125,7 +125,7 @@ def synth(
     from federation.data.synthetic import generate
 
     summary = generate(out, enterprises=enterprises, banks=banks, seed=seed, days=days)
-    typer.echo(json.dumps(summary.to_dict() if hasattr(summary, "to_dict") else str(summary), default=str))
+    typer.echo(json.dumps(summary.to_dict()))
 
 
 @app.command()
@@ -163,7 +163,7 @@ def demo(
     """Synthetic data, coordinator, platform and two banks as processes over mutual TLS, then PSI."""
     from federation.demo import run_demo
 
-    _logging("demo")
+    _logging("demo", logging.WARNING)
     report = run_demo(enterprises=enterprises, seed=seed, workdir=workdir, echo=not as_json)
     if as_json:
         typer.echo(json.dumps(report))

@@ -67,7 +67,7 @@ def _print(console: Console, report: dict[str, Any]) -> None:
     for column in ("bank", "customers", "on platform", "platform learned", "seconds", "checked"):
         table.add_column(column)
     for bank, row in report["psi"].items():
-        learned = ", ".join(f"{k}={v}" for k, v in row["platform_learned"].items() if k != "seconds")
+        learned = f"a set of {row['platform_learned']['bank_set_size']}"
         table.add_row(bank, str(row["bank_customers"]), str(row["intersection"]), learned,
                       f"{row['seconds']:.1f}", "matches truth" if row["matches_truth"] else "WRONG")
     console.print(table)

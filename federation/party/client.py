@@ -34,10 +34,12 @@ class JobFailed(RuntimeError):
 
 class CoordinatorClient:
     def __init__(self, target: str, credentials: PartyCredentials, *, call_timeout: float = 60.0,
-                 reconnect_seconds: float = 60.0) -> None:
+                 reconnect_seconds: float = 60.0,
+                 interceptors: tuple[grpc.UnaryUnaryClientInterceptor | grpc.UnaryStreamClientInterceptor
+                                     | grpc.StreamUnaryClientInterceptor, ...] = ()) -> None:
         self.name = credentials.name
         self.target = target
-        self._channel = secure_channel(target, credentials)
+        self._channel = grpc.intercept_channel(secure_channel(target, credentials), *interceptors)
         self._stub = pb_grpc.CoordinatorStub(self._channel)
         self._timeout = call_timeout
         self._reconnect = reconnect_seconds

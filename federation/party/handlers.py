@@ -1,0 +1,16 @@
+"""Which function runs a job of a given kind for a party of a given role."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from federation.party.agent import Handler
+from federation.party.psi_job import bank_psi, platform_psi
+from federation.security.roles import Role
+
+
+def handlers(*, psi_workers: int | None = None) -> dict[tuple[str, Role], Handler]:
+    return {
+        ("psi", Role.BANK): partial(bank_psi, workers=psi_workers),
+        ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers),
+    }

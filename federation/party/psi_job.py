@@ -1,0 +1,47 @@
+"""PSI jobs as the party agents run them: the psi package's schedule over the relay.
+
+Each party writes its per-job secrets (scalar and shuffle) before sending anything, so a
+party that dies mid-job and restarts resumes with the same secrets and replays the same
+messages. The bank keeps the intersection as a Parquet file in its work directory; the
+platform keeps its state file, which later jobs need to turn the bank's handles into rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from federation.party.agent import JobContext
+from federation.party.channel import RelayChannel
+from federation.psi import PartyState, run_bank, run_platform
+from federation.security.roles import Role
+
+STATE_FILE = "psi_state.npz"
+INTERSECTION_FILE = "intersection.parquet"
+
+
+def _state(path: Path, role: str, ids: list[str]) -> PartyState:
+    """This job's secrets: written to disk before first use, so new and resumed runs are alike."""
+    if not path.exists():
+        PartyState.fresh(role, len(ids), rng=None).save(path, ids)
+    return PartyState.load(path)
+
+
+def bank_psi(context: JobContext, workers: int | None) -> dict[str, Any]:
+    ids = context.table.ids.tolist()
+    state = _state(context.workdir / STATE_FILE, "bank", ids)
+    channel = RelayChannel(context, context.peer(Role.PLATFORM), "psi")
+    result = run_bank(ids, channel, workers=workers, state=state)
+    pd.DataFrame({"id": result.ids_in_intersection, "bank_row": result.bank_rows,
+                  "platform_handle": result.platform_handles}).to_parquet(context.workdir / INTERSECTION_FILE)
+    return {"bank_set_size": len(ids), "intersection_size": len(result.ids_in_intersection)}
+
+
+def platform_psi(context: JobContext, workers: int | None) -> dict[str, Any]:
+    ids = context.table.ids.tolist()
+    state = _state(context.workdir / STATE_FILE, "platform", ids)
+    channel = RelayChannel(context, context.peer(Role.BANK), "psi")
+    platform = run_platform(ids, channel, workers=workers, state=state)
+    return {"bank_set_size": platform.bank_set_size}

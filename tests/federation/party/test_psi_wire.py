@@ -1,0 +1,67 @@
+"""During a real PSI over the coordinator, the platform receives no bank id in any form."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+from support.wire_recorder import WireRecorder
+
+from federation.data import load_table
+from federation.data.synthetic import generate
+from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.party.agent import PartyAgent
+from federation.party.client import CoordinatorClient
+from federation.party.handlers import handlers
+from federation.security.certs import init_certificates, load_credentials
+from federation.security.roles import Role
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[str]]:
+    """Coordinator and bank as processes; the platform agent in this process, recorded."""
+    root = tmp_path_factory.mktemp("wire")
+    generate(root / "data", enterprises=1500, banks=1, seed=7)
+    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
+    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml",
+                                role="platform")
+    bank_ids = load_table(bank.data, bank.schema, role="bank").ids.tolist()
+    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
+                                               OPERATOR: Role.OPERATOR})
+    recorder = WireRecorder()
+    with LocalFederation(root / "run", [bank]) as federation:
+        client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
+                                   interceptors=(recorder,))
+        agent = PartyAgent(client, Role.PLATFORM, platform_table, root / "platform-work",
+                           handlers(psi_workers=1))
+        client.register()  # before the bank submits; the agent registers again, harmlessly
+        stop = threading.Event()
+        thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
+        thread.start()
+        with federation.client("bank_a") as bank_client:
+            job = bank_client.submit_job("psi", ["platform"])
+            bank_client.wait_for_job(job.id, timeout=300)
+        stop.set()
+        thread.join(timeout=30)
+        client.close()
+    assert not thread.is_alive()
+    return recorder.everything(), bank_ids
+
+
+def test_platform_received_the_bank_blinded_set(recorded: tuple[bytes, list[str]]) -> None:
+    wire, bank_ids = recorded
+    assert len(wire) >= 32 * len(bank_ids)
+
+
+def test_no_bank_id_in_the_clear(recorded: tuple[bytes, list[str]]) -> None:
+    wire, bank_ids = recorded
+    leaked = [i for i in bank_ids if i.encode() in wire or i.lower().encode() in wire]
+    assert leaked == []
+
+
+def test_no_plain_hash_of_a_bank_id(recorded: tuple[bytes, list[str]]) -> None:
+    wire, bank_ids = recorded
+    digests = [hashlib.sha256(i.encode()).digest()[:16] for i in bank_ids]
+    digests += [hashlib.sha512(i.encode()).digest()[:16] for i in bank_ids]
+    assert [d for d in digests if d in wire] == []
