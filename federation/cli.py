@@ -89,11 +89,14 @@ def party(
     workdir: Annotated[Path, typer.Option(help="Private folder for this party's keys and job outputs.")],
     psi_workers: Annotated[int | None, typer.Option(help="Processes for PSI hashing and blinding.")] = None,
     receive_timeout: Annotated[float, typer.Option(help="Seconds to wait for a peer's message.")] = 600.0,
+    psi_epoch_hours: Annotated[float, typer.Option(
+        help="Platform only: blind the register once per this many hours, ahead of jobs; 0 = per job.")] = 24.0,
 ) -> None:
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
     from federation.party.client import CoordinatorClient
     from federation.party.handlers import handlers
+    from federation.party.psi_register import BlindedRegister
 
     _logging(name)
     if role not in (Role.PLATFORM, Role.BANK):
@@ -104,11 +107,16 @@ def party(
     except (CertificateError, DataError) as exc:
         _fail(str(exc))
     workdir.mkdir(parents=True, exist_ok=True)
+    register = None
+    if role is Role.PLATFORM and psi_epoch_hours > 0:
+        register = BlindedRegister(workdir / "psi_epoch", table.ids.tolist(),
+                                   max_age_seconds=psi_epoch_hours * 3600, workers=psi_workers)
+        threading.Thread(target=register.current, name="psi-epoch", daemon=True).start()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with CoordinatorClient(coordinator, credentials) as client:
-        agent = PartyAgent(client, role, table, workdir, handlers(psi_workers=psi_workers),
+        agent = PartyAgent(client, role, table, workdir, handlers(psi_workers=psi_workers, psi_register=register),
                            receive_timeout=receive_timeout)
         agent.run(stop)
 

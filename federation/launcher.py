@@ -39,13 +39,15 @@ def _die_with_parent() -> None:
 
 class LocalFederation:
     def __init__(self, workdir: Path, parties: list[PartySpec], *, psi_workers: int | None = None,
-                 receive_timeout: float | None = None, start_timeout: float = 120.0) -> None:
+                 psi_epoch_hours: float | None = None, receive_timeout: float | None = None,
+                 start_timeout: float = 120.0) -> None:
         self.workdir = workdir
         self.parties = parties
         self.certs = workdir / "certs"
         self.logs = workdir / "logs"
         self.port: int | None = None
         self._psi_workers = psi_workers
+        self._psi_epoch_hours = psi_epoch_hours
         self._receive_timeout = receive_timeout
         self._start_timeout = start_timeout
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
@@ -109,6 +111,8 @@ class LocalFederation:
                 "--workdir", str(self.workdir / "parties" / party.name)]
         if self._psi_workers is not None:
             args += ["--psi-workers", str(self._psi_workers)]
+        if self._psi_epoch_hours is not None and party.role is Role.PLATFORM:
+            args += ["--psi-epoch-hours", str(self._psi_epoch_hours)]
         if self._receive_timeout is not None:
             args += ["--receive-timeout", str(self._receive_timeout)]
         self._spawn(party.name, args)

@@ -6,11 +6,13 @@ from functools import partial
 
 from federation.party.agent import Handler
 from federation.party.psi_job import bank_psi, platform_psi
+from federation.party.psi_register import BlindedRegister
 from federation.security.roles import Role
 
 
-def handlers(*, psi_workers: int | None = None) -> dict[tuple[str, Role], Handler]:
+def handlers(*, psi_workers: int | None = None, psi_register: BlindedRegister | None = None
+             ) -> dict[tuple[str, Role], Handler]:
     return {
         ("psi", Role.BANK): partial(bank_psi, workers=psi_workers),
-        ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers),
+        ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers, register=psi_register),
     }

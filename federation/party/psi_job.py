@@ -8,6 +8,7 @@ platform keeps its state file, which later jobs need to turn the bank's handles 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
+from federation.party.psi_register import BlindedRegister
 from federation.psi import PartyState, run_bank, run_platform
 from federation.security.roles import Role
 
@@ -39,9 +41,19 @@ def bank_psi(context: JobContext, workers: int | None) -> dict[str, Any]:
     return {"bank_set_size": len(ids), "intersection_size": len(result.ids_in_intersection)}
 
 
-def platform_psi(context: JobContext, workers: int | None) -> dict[str, Any]:
+def platform_psi(context: JobContext, workers: int | None, register: BlindedRegister | None) -> dict[str, Any]:
+    """With a register, the job runs under the current key epoch; its state is copied into
+    the job's folder so its handles stay resolvable after the epoch rotates."""
     ids = context.table.ids.tolist()
-    state = _state(context.workdir / STATE_FILE, "platform", ids)
+    job_state = context.workdir / STATE_FILE
+    blinded = None
+    if register is not None:
+        epoch = register.current()
+        if not job_state.exists():
+            shutil.copyfile(epoch.state_path, job_state)
+        if PartyState.load(job_state).scalar == epoch.state.scalar:
+            blinded = epoch.blinded
+    state = _state(job_state, "platform", ids)
     channel = RelayChannel(context, context.peer(Role.BANK), "psi")
-    platform = run_platform(ids, channel, workers=workers, state=state)
+    platform = run_platform(ids, channel, workers=workers, state=state, blinded=blinded)
     return {"bank_set_size": platform.bank_set_size}

@@ -1,11 +1,13 @@
 """The platform's side of ECDH PSI: it answers the bank and learns only the bank's set size."""
 
+from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
 
 from federation.psi.messages import BankBlinded, DoubleBlinded, PlatformBlinded
 from federation.psi.party import Party
+from federation.psi.state import PartyState
 
 
 class PlatformPSI(Party):
@@ -16,6 +18,25 @@ class PlatformPSI(Party):
     role = "platform"
     bank_set_size: int | None = None
     """n = |X|, the one thing the protocol tells the platform about the bank's set."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        *,
+        workers: int | None = None,
+        rng: np.random.Generator | None = None,
+        state: PartyState | None = None,
+        blinded: PlatformBlinded | None = None,
+    ) -> None:
+        """``blinded`` is the register already blinded under ``state`` (a key epoch
+        prepared ahead of time), which takes the platform's heaviest step off the job."""
+        super().__init__(ids, workers=workers, rng=rng, state=state)
+        if blinded is not None:
+            if state is None:
+                raise ValueError("a precomputed PlatformBlinded needs the state it was made with")
+            if len(blinded) != len(self):
+                raise ValueError(f"PlatformBlinded has {len(blinded)} points for {len(self)} ids")
+            self.__dict__["_blinded"] = blinded
 
     @cached_property
     def _blinded(self) -> PlatformBlinded:

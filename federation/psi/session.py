@@ -33,10 +33,15 @@ def run_bank(
 
 
 def run_platform(
-    ids: Sequence[str], channel: Channel, *, workers: int | None = None, state: PartyState | None = None
+    ids: Sequence[str],
+    channel: Channel,
+    *,
+    workers: int | None = None,
+    state: PartyState | None = None,
+    blinded: PlatformBlinded | None = None,
 ) -> PlatformPSI:
     """Returns the party so the caller can later map the bank's handles to rows."""
-    platform = PlatformPSI(ids, workers=workers, state=state)
+    platform = PlatformPSI(ids, workers=workers, state=state, blinded=blinded)
     channel.send(platform.blinded().to_bytes())
     channel.send(platform.double_blind(BankBlinded.from_bytes(channel.receive())).to_bytes())
     return platform
