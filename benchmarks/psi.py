@@ -173,6 +173,49 @@ def run_pair(
     return elapsed, json.loads(outputs["bank"].decode().strip().splitlines()[-1])
 
 
+def federated_runs(directory: Path, bank_ids: str, platform_ids: str, shared: int,
+                   workers: int | None) -> dict:
+    """PSI as the product runs it: a job through the coordinator, each party its own
+    process, mutual TLS on loopback. Cold: the platform blinds its register inside the job
+    (fresh key per job). Warm: the register was blinded ahead of time for the key epoch;
+    the first job of the epoch waits for that preparation, the second is what banks see."""
+    import pandas as pd
+
+    from federation.launcher import LocalFederation, PartySpec
+    from federation.security.roles import Role
+
+    tables = []
+    for role, path in ((Role.PLATFORM, platform_ids), (Role.BANK, bank_ids)):
+        ids = Path(path).read_text().split()
+        frame = pd.DataFrame({"id": ids})
+        schema = "id: id\nid_type: uscc\nfeatures: {}\n"
+        if role is Role.BANK:
+            frame["y"] = [i % 2 for i in range(len(ids))]
+            schema += "label: y\npositive_label: 1\n"
+        frame.to_parquet(directory / f"{role.value}.parquet")
+        (directory / f"{role.value}.yaml").write_text(schema)
+        tables.append(PartySpec(role.value, role, directory / f"{role.value}.parquet",
+                                directory / f"{role.value}.yaml"))
+
+    def job_seconds(federation: LocalFederation) -> float:
+        with federation.client("bank") as bank:
+            started = time.perf_counter()
+            job = bank.wait_for_job(bank.submit_job("psi", ["platform"]).id, timeout=3600)
+            elapsed = time.perf_counter() - started
+        found = json.loads(job.participants[0].result_json)["intersection_size"]
+        if found != shared:
+            raise RuntimeError(f"federated PSI found {found} of {shared} shared ids")
+        return elapsed
+
+    timings = {}
+    with LocalFederation(directory / "cold", tables, psi_workers=workers, psi_epoch_hours=0) as federation:
+        timings["grpc_cold_s"] = round(job_seconds(federation), 1)
+    with LocalFederation(directory / "warm", tables, psi_workers=workers, psi_epoch_hours=24) as federation:
+        timings["grpc_first_of_epoch_s"] = round(job_seconds(federation), 1)
+        timings["grpc_warm_s"] = round(job_seconds(federation), 1)
+    return timings
+
+
 def openmined_python(venv: Path) -> str:
     python = venv / "bin" / "python"
     probe = (
@@ -234,6 +277,9 @@ def bench_main(args: argparse.Namespace) -> None:
                 raise RuntimeError(f"ours found {ours['intersection']} of {shared} shared ids")
             row = {"n": n, "intersection": shared, "ours_s": round(ours_s, 1)}
             log(f"n={n}: ours {ours_s:.1f} s")
+            if not args.skip_federated:
+                row |= federated_runs(Path(directory), bank_ids, platform_ids, shared, args.workers)
+                log(f"n={n}: federated {row}")
             if om_python:
                 om_s, om = run_pair(
                     om_python, "openmined", bank_ids, platform_ids, ["--client-size", str(n)]
@@ -241,6 +287,9 @@ def bench_main(args: argparse.Namespace) -> None:
                 if om["intersection"] != shared:
                     raise RuntimeError(f"openmined found {om['intersection']} of {shared}")
                 row |= {"openmined_s": round(om_s, 1), "speedup": round(om_s / ours_s, 2)}
+                for key in ("grpc_cold_s", "grpc_warm_s"):
+                    if key in row:
+                        row[f"speedup_{key[:-2]}"] = round(om_s / row[key], 2)
                 log(f"n={n}: openmined {om_s:.1f} s")
             results.append(row)
     summary["results"] = results
@@ -256,6 +305,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--workers", type=int, help="worker processes per party (ours)")
     parser.add_argument("--skip-openmined", action="store_true")
+    parser.add_argument("--skip-federated", action="store_true",
+                        help="skip the runs through the coordinator over mutual TLS")
     parser.add_argument("--openmined-venv", default=".venv-openmined", help="relative to the repo")
     parser.add_argument("--per-op-size", type=int, default=100000, help="0 skips per-op timing")
     parser.add_argument("--party", choices=("bank", "platform"), help=argparse.SUPPRESS)

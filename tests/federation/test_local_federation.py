@@ -60,3 +60,14 @@ def test_party_with_a_bad_table_fails_to_start_with_the_reason(tmp_path: Path) -
     log = (tmp_path / "run" / "logs" / "bank_b.log").read_text()
     assert "bank_b.parquet" in log and "error:" in log
     assert "bank_b.log" in str(err.value)
+
+
+def test_coordinator_restart_loses_no_job_and_parties_reconnect(federation: LocalFederation) -> None:
+    parties = federation.parties
+    before = run_psi_round(federation, parties[1:2], parties[0], timeout=300)["bank_a"]["job_id"]
+    federation.kill("coordinator")
+    federation.start_coordinator()
+    with federation.client("bank_a") as client:
+        assert client.get_job(before).id == before
+    after = run_psi_round(federation, parties[1:2], parties[0], timeout=300)["bank_a"]
+    assert after["matches_truth"] and after["job_id"] != before
