@@ -116,7 +116,8 @@ def party(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with CoordinatorClient(coordinator, credentials) as client:
-        agent = PartyAgent(client, role, table, workdir, handlers(psi_workers=psi_workers, psi_register=register),
+        agent = PartyAgent(client, role, table, workdir,
+                           handlers(psi_workers=psi_workers, psi_register=register),
                            receive_timeout=receive_timeout)
         agent.run(stop)
 
@@ -158,6 +159,23 @@ def psi(
     typer.echo(json.dumps(summary) if as_json else
                f"job {job.id}: {name} and {platform} share "
                f"{summary['results'][name].get('intersection_size')} enterprises")
+
+
+@app.command()
+def jobs(
+    name: Annotated[str, typer.Option(help="The party whose jobs to list (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per job.")] = False,
+) -> None:
+    """List the jobs this party takes part in, with each party's state and reported results."""
+    from federation.party.client import CoordinatorClient, job_summary
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        summaries = [job_summary(job) for job in client.list_jobs()]
+    for summary in summaries:
+        typer.echo(json.dumps(summary) if as_json else
+                   f"{summary['job_id']}  {summary['kind']:<6} {summary['state']:<9} {summary['error']}")
 
 
 @app.command()

@@ -67,9 +67,6 @@ class CoordinatorClient:
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        grpc.channel_ready_future(self._channel).result(timeout=timeout)
-
     def register(self, labels: dict[str, str] | None = None) -> pb.Party:
         return self._retrying(lambda: self._stub.Register(pb.RegisterRequest(labels=labels or {}),
                                                           timeout=self._timeout))

@@ -71,3 +71,17 @@ def test_coordinator_restart_loses_no_job_and_parties_reconnect(federation: Loca
         assert client.get_job(before).id == before
     after = run_psi_round(federation, parties[1:2], parties[0], timeout=300)["bank_a"]
     assert after["matches_truth"] and after["job_id"] != before
+
+
+def test_jobs_command_lists_only_the_callers_jobs(federation: LocalFederation) -> None:
+    from typer.testing import CliRunner
+
+    from federation.cli import app
+
+    parties = federation.parties
+    job_id = run_psi_round(federation, parties[2:3], parties[0], timeout=300)["bank_b"]["job_id"]
+    args = ["jobs", "--coordinator", federation.target, "--certs", str(federation.certs), "--json"]
+    listed_b = CliRunner().invoke(app, [*args, "--name", "bank_b"]).output
+    listed_a = CliRunner().invoke(app, [*args, "--name", "bank_a"]).output
+    assert job_id in listed_b and '"state": "succeeded"' in listed_b
+    assert job_id not in listed_a
