@@ -19,24 +19,22 @@ class PlatformPSI(Party):
     bank_set_size: int | None = None
     """n = |X|, the one thing the protocol tells the platform about the bank's set."""
 
-    def __init__(
-        self,
+    @classmethod
+    def with_blinded(
+        cls,
         ids: Sequence[str],
+        blinded: PlatformBlinded,
         *,
+        state: PartyState,
         workers: int | None = None,
-        rng: np.random.Generator | None = None,
-        state: PartyState | None = None,
-        blinded: PlatformBlinded | None = None,
-    ) -> None:
-        """``blinded`` is the register already blinded under ``state`` (a key epoch
-        prepared ahead of time), which takes the platform's heaviest step off the job."""
-        super().__init__(ids, workers=workers, rng=rng, state=state)
-        if blinded is not None:
-            if state is None:
-                raise ValueError("a precomputed PlatformBlinded needs the state it was made with")
-            if len(blinded) != len(self):
-                raise ValueError(f"PlatformBlinded has {len(blinded)} points for {len(self)} ids")
-            self.__dict__["_blinded"] = blinded
+    ) -> "PlatformPSI":
+        """A platform whose register was already blinded under ``state`` (a key epoch
+        prepared ahead of time), which takes its heaviest step off the job."""
+        platform = cls(ids, workers=workers, state=state)
+        if len(blinded) != len(platform):
+            raise ValueError(f"PlatformBlinded has {len(blinded)} points for {len(platform)} ids")
+        platform.__dict__["_blinded"] = blinded
+        return platform
 
     @cached_property
     def _blinded(self) -> PlatformBlinded:

@@ -40,8 +40,14 @@ def run_platform(
     state: PartyState | None = None,
     blinded: PlatformBlinded | None = None,
 ) -> PlatformPSI:
-    """Returns the party so the caller can later map the bank's handles to rows."""
-    platform = PlatformPSI(ids, workers=workers, state=state, blinded=blinded)
+    """Returns the party so the caller can later map the bank's handles to rows.
+    ``blinded`` is the register already blinded under ``state`` (see ``with_blinded``)."""
+    if blinded is None:
+        platform = PlatformPSI(ids, workers=workers, state=state)
+    elif state is None:
+        raise ValueError("a precomputed PlatformBlinded needs the state it was made with")
+    else:
+        platform = PlatformPSI.with_blinded(ids, blinded, state=state, workers=workers)
     channel.send(platform.blinded().to_bytes())
     channel.send(platform.double_blind(BankBlinded.from_bytes(channel.receive())).to_bytes())
     return platform
