@@ -25,6 +25,8 @@ from sklearn.model_selection import train_test_split
 
 from models.secureboost.binning import Binner
 from models.secureboost.booster import ActiveBooster, BoosterParams, BoosterState, Validation
+from federation.crypto import get_backend
+from models.secureboost.encrypted import EncryptedPassiveParty
 from models.secureboost.passive import LocalPassiveParty, PassiveModel
 from models.secureboost.split import SplitParams
 from models.secureboost.tree import Tree, predict_raw
@@ -39,7 +41,10 @@ class SecureBoostClassifier(BaseEstimator):
     ``subsample`` draws rows per tree at the bank; ``colsample`` is the share
     of its own features each party draws per tree. ``early_stopping_rounds``
     holds out ``validation_fraction`` of the rows (stratified, at the bank)
-    and keeps the trees up to the best validation log-loss.
+    and keeps the trees up to the best validation log-loss. ``encryption`` names
+    a homomorphic backend (``"heu-ou"``, ``"heu-zpaillier"``, ``"phe-paillier"``)
+    under whose bank-held key the platform's histograms are computed; ``None``
+    computes them in the clear, the reference the encrypted run must equal.
     """
 
     def __init__(
@@ -57,6 +62,7 @@ class SecureBoostClassifier(BaseEstimator):
         early_stopping_rounds: int | None = None,
         validation_fraction: float = 0.1,
         random_state: int | None = None,
+        encryption: str | None = None,
     ) -> None:
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -71,6 +77,7 @@ class SecureBoostClassifier(BaseEstimator):
         self.early_stopping_rounds = early_stopping_rounds
         self.validation_fraction = validation_fraction
         self.random_state = random_state
+        self.encryption = encryption
 
     def fit(
         self,
@@ -101,8 +108,13 @@ class SecureBoostClassifier(BaseEstimator):
             seed=platform_seed,
         )
         validation = None if valid is None else Validation(bank_bins[valid], labels[valid])
+        passive = platform
+        self.encryption_ = None
+        if self.encryption is not None:
+            passive = EncryptedPassiveParty(platform, get_backend(self.encryption))
+            self.encryption_ = passive.description
         booster = ActiveBooster(
-            params, bank_bins[train], bank_binner.layout, labels[train], platform, validation
+            params, bank_bins[train], bank_binner.layout, labels[train], passive, validation
         )
         state, on_tree = None, None
         if checkpoint_dir is not None:

@@ -61,12 +61,11 @@ class LocalPassiveParty:
         binner = Binner(max_bin).fit(features.iloc[train_rows])
         bins = binner.transform(features)
         self.model = PassiveModel(binner, PassiveSplitStore())
-        train_bins = bins[train_rows]
-        self._train_columns = np.ascontiguousarray(train_bins.T)
+        self.train_bins = bins[train_rows]
+        self.sampler = FeatureSampler(colsample, seed)
+        self._train_columns = np.ascontiguousarray(self.train_bins.T)
         self._valid_bins = bins[valid_rows] if valid_rows is not None else bins[:0]
-        self._source = PlainHistogramSource(
-            train_bins, binner.layout, FeatureSampler(colsample, seed)
-        )
+        self._source = PlainHistogramSource(self.train_bins, binner.layout, self.sampler)
 
     @property
     def layout(self) -> BinLayout:
