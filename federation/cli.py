@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Annotated
 
+import grpc
 import typer
 
 from federation.data import DataError, load_table
@@ -89,6 +90,8 @@ def party(
     workdir: Annotated[Path, typer.Option(help="Private folder for this party's keys and job outputs.")],
     psi_workers: Annotated[int | None, typer.Option(help="Processes for PSI hashing and blinding.")] = None,
     receive_timeout: Annotated[float, typer.Option(help="Seconds to wait for a peer's message.")] = 600.0,
+    reconnect_seconds: Annotated[float, typer.Option(
+        help="How long to keep retrying while the coordinator is unreachable.")] = 60.0,
     psi_epoch_hours: Annotated[float, typer.Option(
         help="Platform only: blind the register once per this many hours, ahead of jobs; 0 = per job.")] = 24.0,
 ) -> None:
@@ -115,11 +118,15 @@ def party(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with CoordinatorClient(coordinator, credentials) as client:
+    with CoordinatorClient(coordinator, credentials, reconnect_seconds=reconnect_seconds) as client:
         agent = PartyAgent(client, role, table, workdir,
                            handlers(psi_workers=psi_workers, psi_register=register),
                            receive_timeout=receive_timeout)
-        agent.run(stop)
+        try:
+            agent.run(stop)
+        except grpc.RpcError as exc:
+            _fail(f"{name} cannot work with the coordinator at {coordinator}: {exc.code().name}: "
+                  f"{exc.details()} (is it running, and are both certificates from the same CA?)")
 
 
 @app.command()

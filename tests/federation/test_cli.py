@@ -52,3 +52,27 @@ def test_synth_prints_a_json_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert '"enterprises": 300' in result.output
     assert (tmp_path / "bank_b.parquet").exists()
+
+
+def test_party_facing_a_coordinator_of_another_ca_fails_with_one_clear_line(tmp_path: Path) -> None:
+    from federation.coordinator.server import CoordinatorConfig, build_server
+    from federation.data.synthetic import generate
+    from federation.security.certs import init_certificates
+    from federation.security.roles import Role
+
+    generate(tmp_path / "data", enterprises=300, banks=1, seed=0)
+    init_certificates(tmp_path / "ours", {"bank_a": Role.BANK})
+    init_certificates(tmp_path / "theirs", {"bank_a": Role.BANK})
+    server, port = build_server(CoordinatorConfig(certs=tmp_path / "theirs", store=tmp_path / "s",
+                                                  listen="127.0.0.1:0"))
+    server.start()
+    try:
+        result = runner.invoke(app, ["party", "--role", "bank", "--name", "bank_a", "--data",
+                                     str(tmp_path / "data" / "bank_a.parquet"), "--schema",
+                                     str(tmp_path / "data" / "bank_a.yaml"), "--coordinator",
+                                     f"127.0.0.1:{port}", "--certs", str(tmp_path / "ours"),
+                                     "--workdir", str(tmp_path / "w"), "--reconnect-seconds", "0"])
+    finally:
+        server.stop(grace=None)
+    assert result.exit_code == 2
+    assert "UNAVAILABLE" in result.output and "same CA" in result.output
