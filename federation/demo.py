@@ -32,11 +32,6 @@ def demo_parties(data: Path) -> list[PartySpec]:
     return parties
 
 
-def _true_intersection(bank: PartySpec, platform: PartySpec) -> set[str]:
-    bank_ids = set(load_table(bank.data, bank.schema, role="bank").ids)
-    return bank_ids & set(load_table(platform.data, platform.schema, role="platform").ids)
-
-
 def run_psi_round(federation: LocalFederation, banks: list[PartySpec], platform: PartySpec,
                   timeout: float = 1800.0) -> dict[str, dict[str, Any]]:
     """Start PSI for every bank at once, wait for all, and check each against the true overlap."""
@@ -44,13 +39,14 @@ def run_psi_round(federation: LocalFederation, banks: list[PartySpec], platform:
     for bank in banks:
         with federation.client(bank.name) as client:
             jobs[bank.name] = client.submit_job("psi", [platform.name]).id
+    platform_ids = set(load_table(platform.data, platform.schema, role="platform").ids)
     results: dict[str, dict[str, Any]] = {}
     for bank in banks:
         with federation.client(bank.name) as client:
             summary = job_summary(client.wait_for_job(jobs[bank.name], timeout))
         found = pd.read_parquet(federation.workdir / "parties" / bank.name / "jobs" / jobs[bank.name]
                                 / "intersection.parquet")
-        truth = _true_intersection(bank, platform)
+        truth = set(load_table(bank.data, bank.schema, role="bank").ids) & platform_ids
         results[bank.name] = {
             "job_id": jobs[bank.name],
             "bank_customers": summary["results"][bank.name]["bank_set_size"],

@@ -74,11 +74,11 @@ class CoordinatorService:
         return row
 
     def list_parties(self, caller: Identity) -> list[PartyRow]:
-        self._require_registered(caller)
+        self.require_registered(caller)
         with self._sessions() as session:
             return list(session.scalars(select(PartyRow).order_by(PartyRow.name)))
 
-    def _require_registered(self, caller: Identity) -> PartyRow:
+    def require_registered(self, caller: Identity) -> PartyRow:
         with self._sessions() as session:
             row = session.get(PartyRow, caller.name)
         if row is None:
@@ -87,7 +87,7 @@ class CoordinatorService:
 
     # jobs ----------------------------------------------------------------------
     def submit_job(self, caller: Identity, kind: str, parties: list[str], params_json: str) -> JobRow:
-        self._require_registered(caller)
+        self.require_registered(caller)
         spec = JOB_KINDS.get(kind)
         if spec is None:
             raise InvalidArgument(f"unknown job kind {kind!r}; known: {', '.join(sorted(JOB_KINDS))}")

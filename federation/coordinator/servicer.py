@@ -128,7 +128,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     @_rpc
     def WatchJobs(self, caller: Identity, request: pb.WatchJobsRequest, context: grpc.ServicerContext
                   ) -> Iterator[pb.Job]:
-        self._service.list_parties(caller)  # refuses unregistered callers
+        self._service.require_registered(caller)
         seen = self._service.job_versions()
         for job in self._service.watch_snapshot(caller, seen, seen, first=True):
             yield job_to_proto(job)

@@ -75,7 +75,7 @@ class PartyAgent:
 
     def run(self, stop: threading.Event) -> None:
         """Register, then follow the job stream until ``stop`` is set, reconnecting as needed."""
-        self.client.register({"role": self.role.value, "rows": str(len(self.table.ids))})
+        self.client.register(self._labels())
         log.info("%s registered as %s with %d rows", self.client.name, self.role.value, len(self.table.ids))
         while not stop.is_set():
             stream = self.client.watch_jobs()
@@ -91,10 +91,13 @@ class PartyAgent:
                 stop.wait(1.0)
                 self._reregister(stop)
 
+    def _labels(self) -> dict[str, str]:
+        return {"role": self.role.value, "rows": str(len(self.table.ids))}
+
     def _reregister(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                self.client.register({"role": self.role.value, "rows": str(len(self.table.ids))})
+                self.client.register(self._labels())
                 return
             except grpc.RpcError as exc:
                 log.warning("register failed (%s); retrying", exc.code().name)

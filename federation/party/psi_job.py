@@ -46,14 +46,12 @@ def platform_psi(context: JobContext, workers: int | None, register: BlindedRegi
     the job's folder so its handles stay resolvable after the epoch rotates."""
     ids = context.table.ids.tolist()
     job_state = context.workdir / STATE_FILE
-    blinded = None
-    if register is not None:
-        epoch = register.current()
-        if not job_state.exists():
-            shutil.copyfile(epoch.state_path, job_state)
-        if PartyState.load(job_state).scalar == epoch.state.scalar:
-            blinded = epoch.blinded
+    epoch = None if register is None else register.current()
+    if epoch is not None and not job_state.exists():
+        shutil.copyfile(epoch.state_path, job_state)
     state = _state(job_state, "platform", ids)
+    same_epoch = epoch is not None and state.scalar == epoch.state.scalar
+    blinded = epoch.blinded if same_epoch else None
     channel = RelayChannel(context, context.peer(Role.BANK), "psi")
     platform = run_platform(ids, channel, workers=workers, state=state, blinded=blinded)
     return {"bank_set_size": platform.bank_set_size}
