@@ -38,6 +38,7 @@ class EnvelopeError(ValueError):
 class Kind(IntEnum):
     PUBLIC_KEY = 1
     CIPHERTEXTS = 2
+    SECRET_KEY = 3
 
 
 def key_id(public_key_bytes: bytes) -> bytes:
@@ -117,6 +118,11 @@ class SecretContext(Protocol):
 
     def decrypt_gh(self, sums: Ciphertexts) -> tuple[np.ndarray, np.ndarray]: ...
 
+    def to_bytes(self) -> bytes:
+        """The key pair, for the bank's own key file only: a job resumed after a crash must
+        decrypt what was encrypted before it."""
+        ...
+
 
 class Backend(Protocol):
     name: str
@@ -126,6 +132,8 @@ class Backend(Protocol):
     def generate(self, key_bits: int = MIN_KEY_BITS) -> tuple[PublicContext, SecretContext]: ...
 
     def load_public(self, data: bytes) -> PublicContext: ...
+
+    def load_secret(self, data: bytes) -> SecretContext: ...
 
 
 def check_key_bits(key_bits: int) -> None:

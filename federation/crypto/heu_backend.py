@@ -156,6 +156,11 @@ class HeuSecretContext:
         plain = self.kit.decryptor().decrypt(sums.array).to_numpy(encoder)
         return self.public.packing.unpack(plain[:, 0].tolist())
 
+    def to_bytes(self) -> bytes:
+        public = self.public._payload()
+        payload = struct.pack(">I", len(public)) + public + self.kit.secret_key().serialize()
+        return Envelope(Kind.SECRET_KEY, self.public.scheme, self.public.key_id, payload).to_bytes()
+
 
 @dataclass(frozen=True)
 class HeuBackend:
@@ -183,4 +188,20 @@ class HeuBackend:
         if key_id(envelope.payload) != envelope.key_id:
             raise EnvelopeError("public key bytes do not match the envelope's key id")
         return HeuPublicContext(self.schema, key_bits, envelope.payload[2:], self.packing)
+
+    def load_secret(self, data: bytes) -> HeuSecretContext:
+        envelope = Envelope.from_bytes(data, Kind.SECRET_KEY, self.name)
+        if len(envelope.payload) < 4:
+            raise EnvelopeError("secret key envelope truncated")
+        (public_len,) = struct.unpack_from(">I", envelope.payload)
+        public_payload = envelope.payload[4 : 4 + public_len]
+        if len(public_payload) != public_len or key_id(public_payload) != envelope.key_id:
+            raise EnvelopeError("secret key envelope does not hold the public key it names")
+        public = self.load_public(Envelope(Kind.PUBLIC_KEY, self.name, envelope.key_id, public_payload).to_bytes())
+        try:
+            secret_key = phe.SecretKey.load_from(envelope.payload[4 + public_len :])
+        except (IndexError, ValueError, RuntimeError) as exc:
+            raise EnvelopeError(f"secret key bytes do not parse: {exc}") from exc
+        kit = hnp.HeKit(phe.setup(phe.PublicKey.load_from(public.public_key_bytes), secret_key))
+        return HeuSecretContext(kit, public)
 

@@ -139,6 +139,11 @@ class PheSecretContext:
         plain = (self.private_key.raw_decrypt(int(c)) for c in sums.values)
         return self.public.packing.unpack(m - n if m > half else m for m in plain)
 
+    def to_bytes(self) -> bytes:
+        n_bytes = self.public._n_bytes()
+        primes = b"".join(int(x).to_bytes(len(n_bytes), "big") for x in (self.private_key.p, self.private_key.q))
+        return Envelope(Kind.SECRET_KEY, SCHEME, self.public.key_id, n_bytes + primes).to_bytes()
+
 
 @dataclass(frozen=True)
 class PheBackend:
@@ -159,3 +164,17 @@ class PheBackend:
         if key_id(envelope.payload) != envelope.key_id:
             raise EnvelopeError("public key bytes do not match the envelope's key id")
         return PhePublicContext(paillier.PaillierPublicKey(int.from_bytes(envelope.payload, "big")), self.packing)
+
+    def load_secret(self, data: bytes) -> PheSecretContext:
+        """The payload is n, p, q at n's width each."""
+        envelope = Envelope.from_bytes(data, Kind.SECRET_KEY, SCHEME)
+        width, rest = divmod(len(envelope.payload), 3)
+        if rest or not width:
+            raise EnvelopeError("secret key envelope is not n, p, q of one width")
+        n, p, q = (int.from_bytes(envelope.payload[i * width : (i + 1) * width], "big") for i in range(3))
+        if p * q != n:
+            raise EnvelopeError("secret key envelope: p * q is not n")
+        public = PhePublicContext(paillier.PaillierPublicKey(n), self.packing)
+        if public.key_id != envelope.key_id:
+            raise EnvelopeError("secret key envelope does not hold the public key it names")
+        return PheSecretContext(paillier.PaillierPrivateKey(public.public_key, p, q), public)

@@ -6,7 +6,7 @@ import hashlib
 import threading
 
 import pytest
-from support.wire_recorder import WireRecorder
+from tests.support.wire_recorder import WireRecorder
 
 from federation.data import load_table
 from federation.data.synthetic import generate
