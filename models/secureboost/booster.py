@@ -56,6 +56,9 @@ class PassiveParty(HistogramSource, Protocol):
     def keep_trees(self, n_trees: int) -> None:
         """Forget the splits of trees numbered ``n_trees`` and later."""
 
+    def end_round(self, trees_done: int) -> None:
+        """The bank has finished a boosting round: the platform may persist its splits."""
+
 
 @dataclass(frozen=True)
 class BoosterParams:
@@ -170,11 +173,14 @@ class ActiveBooster:
         state: BoosterState | None = None,
         on_tree: Callable[[BoosterState], None] | None = None,
     ) -> BoosterState:
-        """Boost from ``state`` (a checkpoint) or from scratch; ``on_tree`` runs after each tree."""
+        """Boost from ``state`` (a checkpoint) or from scratch; ``on_tree`` runs after each tree.
+
+        A resumed platform must already hold exactly the splits of ``state``'s trees.
+        """
         state = state if state is not None else self.initial_state()
-        self._passive.keep_trees(len(state.trees))
         while not state.finished and len(state.trees) < self.params.n_estimators:
             self._boost_one(state)
+            self._passive.end_round(len(state.trees))
             if on_tree is not None:
                 on_tree(state)
         if state.valid_loss and len(state.trees) > state.best_n_trees:

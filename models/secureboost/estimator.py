@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +27,27 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 
 from models.secureboost.binning import Binner
-from models.secureboost.booster import ActiveBooster, BoosterParams, BoosterState, Validation
 from federation.crypto import get_backend
-from models.secureboost.encrypted import EncryptedPassiveParty
+from federation.crypto.backend import MIN_KEY_BITS
+from models.secureboost.booster import ActiveBooster, BoosterParams, BoosterState, PassiveParty, Validation
 from models.secureboost.passive import LocalPassiveParty, PassiveModel
+from models.secureboost.remote import InProcessTransport, PlatformTrainer, RemotePlatform
 from models.secureboost.split import SplitParams
-from models.secureboost.tree import Tree, predict_raw
+from models.secureboost.tree import Router, Tree, predict_raw
 
 BANK_CHECKPOINT = "bank.json"
 PLATFORM_CHECKPOINT = "platform.json"
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """What the bank fixes before training: boosting parameters with their seed, which of
+    its aligned rows train and which validate, and the seed of the platform's sampling."""
+
+    params: BoosterParams
+    train: np.ndarray
+    valid: np.ndarray | None
+    platform_seed: int
 
 
 class SecureBoostClassifier(BaseEstimator):
@@ -45,6 +60,7 @@ class SecureBoostClassifier(BaseEstimator):
     a homomorphic backend (``"heu-ou"``, ``"heu-zpaillier"``, ``"phe-paillier"``)
     under whose bank-held key the platform's histograms are computed; ``None``
     computes them in the clear, the reference the encrypted run must equal.
+    ``key_bits`` sizes the bank's key (2048 bits, 112-bit security, at least).
     """
 
     def __init__(
@@ -63,6 +79,7 @@ class SecureBoostClassifier(BaseEstimator):
         validation_fraction: float = 0.1,
         random_state: int | None = None,
         encryption: str | None = None,
+        key_bits: int = MIN_KEY_BITS,
     ) -> None:
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -78,6 +95,7 @@ class SecureBoostClassifier(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.encryption = encryption
+        self.key_bits = key_bits
 
     def fit(
         self,
@@ -87,52 +105,79 @@ class SecureBoostClassifier(BaseEstimator):
         *,
         checkpoint_dir: str | Path | None = None,
     ) -> SecureBoostClassifier:
-        """Train on aligned rows; with ``checkpoint_dir``, save after each tree and resume."""
-        bank_X, platform_X = _frame(bank_X), _frame(platform_X)
-        labels = _labels(y, len(bank_X), len(platform_X))
+        """Train on aligned rows, both parties in this process; with ``checkpoint_dir``,
+        save after each tree and resume from there."""
+        platform_X = _frame(platform_X)
+        if len(platform_X) != len(_frame(bank_X)):
+            raise ValueError(f"rows must be aligned: {len(bank_X)} bank rows, {len(platform_X)} platform rows")
+        directory = None if checkpoint_dir is None else Path(checkpoint_dir)
+
+        def connect(plan: TrainingPlan, trees_done: int) -> PassiveParty:
+            on_round = None if directory is None else partial(_save_platform, directory)
+            local = LocalPassiveParty(platform_X, plan.train, plan.valid, max_bin=self.max_bin,
+                                      colsample=self.colsample, seed=plan.platform_seed, on_round=on_round)
+            if trees_done:
+                assert directory is not None
+                local.restore(_read_json(directory / PLATFORM_CHECKPOINT), trees_done)
+            self.platform_model_ = local.model
+            self.encryption_ = None
+            if self.encryption is None:
+                return local
+            backend = get_backend(self.encryption)
+            _, secret = backend.generate(self.key_bits)
+            remote = RemotePlatform(InProcessTransport(PlatformTrainer(local, backend)), secret, trees_done)
+            self.encryption_ = remote.description
+            return remote
+
+        return self.fit_with(bank_X, y, connect, checkpoint_dir=directory)
+
+    def fit_with(
+        self,
+        bank_X: pd.DataFrame | np.ndarray,
+        y: np.ndarray,
+        connect: Callable[[TrainingPlan, int], PassiveParty],
+        *,
+        checkpoint_dir: str | Path | None = None,
+    ) -> SecureBoostClassifier:
+        """Train with the platform reached through ``connect``, the bank's half of every run.
+
+        ``connect(plan, trees_done)`` returns the platform for this plan, holding the splits
+        of the first ``trees_done`` trees when the run resumes from ``checkpoint_dir``. The
+        federated job passes a connection over the coordinator; :meth:`fit` one in-process.
+        """
+        bank_X = _frame(bank_X)
+        labels = _labels(y, len(bank_X))
         if checkpoint_dir is not None and self.random_state is None:
             raise ValueError("resumable training needs an integer random_state")
-        bank_seed, platform_seed, split_seed = (
-            int(s) for s in np.random.SeedSequence(self.random_state).generate_state(3)
-        )
-        train, valid = self._split_rows(labels, split_seed)
-        params = self._booster_params(bank_seed)
-        bank_binner = Binner(self.max_bin).fit(bank_X.iloc[train])
+        plan = self.plan(labels)
+        bank_binner = Binner(self.max_bin).fit(bank_X.iloc[plan.train])
         bank_bins = bank_binner.transform(bank_X)
-        platform = LocalPassiveParty(
-            platform_X,
-            train,
-            valid,
-            max_bin=self.max_bin,
-            colsample=self.colsample,
-            seed=platform_seed,
-        )
-        validation = None if valid is None else Validation(bank_bins[valid], labels[valid])
-        passive = platform
-        self.encryption_ = None
-        if self.encryption is not None:
-            passive = EncryptedPassiveParty(platform, get_backend(self.encryption))
-            self.encryption_ = passive.description
+        directory = None if checkpoint_dir is None else Path(checkpoint_dir)
+        state = None if directory is None else _resume(directory, plan.params, bank_binner)
+        passive = connect(plan, 0 if state is None else len(state.trees))
+        validation = None if plan.valid is None else Validation(bank_bins[plan.valid], labels[plan.valid])
         booster = ActiveBooster(
-            params, bank_bins[train], bank_binner.layout, labels[train], passive, validation
+            plan.params, bank_bins[plan.train], bank_binner.layout, labels[plan.train], passive, validation
         )
-        state, on_tree = None, None
-        if checkpoint_dir is not None:
-            directory = Path(checkpoint_dir)
-            state = _resume(directory, params, bank_binner, platform)
-
-            def on_tree(current: BoosterState) -> None:
-                _save_checkpoint(directory, params, bank_binner, current, platform.model)
-
+        on_tree = None
+        if directory is not None:
+            on_tree = partial(_save_bank, directory, plan.params, bank_binner)
         state = booster.fit(state, on_tree)
         self.bank_binner_ = bank_binner
-        self.platform_model_ = platform.model
         self.trees_: list[Tree] = state.trees
         self.base_score_ = state.base_score
         self.validation_loss_ = state.valid_loss
         self.n_trees_ = len(state.trees)
         self.classes_ = np.array([0, 1])
         return self
+
+    def plan(self, labels: np.ndarray) -> TrainingPlan:
+        """The bank's decisions before any platform call: seeds and which rows train or validate."""
+        bank_seed, platform_seed, split_seed = (
+            int(s) for s in np.random.SeedSequence(self.random_state).generate_state(3)
+        )
+        train, valid = self._split_rows(labels, split_seed)
+        return TrainingPlan(self._booster_params(bank_seed), train, valid, platform_seed)
 
     def decision_function(
         self, bank_X: pd.DataFrame | np.ndarray, platform_X: pd.DataFrame | np.ndarray
@@ -141,10 +186,13 @@ class SecureBoostClassifier(BaseEstimator):
         bank_X, platform_X = _frame(bank_X), _frame(platform_X)
         if len(bank_X) != len(platform_X):
             raise ValueError(f"bank has {len(bank_X)} rows but platform has {len(platform_X)}")
-        bins = self.bank_binner_.transform(bank_X)
-        router = self.platform_model_.router(platform_X)
-        n_bins = self.bank_binner_.max_bin + 1
-        return predict_raw(self.trees_, self.base_score_, bins, n_bins, router)
+        return self.decision_function_routed(bank_X, self.platform_model_.router(platform_X))
+
+    def decision_function_routed(self, bank_X: pd.DataFrame | np.ndarray, router: Router) -> np.ndarray:
+        """Log-odds of default with the platform's splits answered by ``router`` (row for row
+        with ``bank_X``): how a bank that holds only its own part of the model predicts."""
+        bins = self.bank_binner_.transform(_frame(bank_X))
+        return predict_raw(self.trees_, self.base_score_, bins, self.bank_binner_.max_bin + 1, router)
 
     def predict_proba(
         self, bank_X: pd.DataFrame | np.ndarray, platform_X: pd.DataFrame | np.ndarray
@@ -232,36 +280,35 @@ class SecureBoostClassifier(BaseEstimator):
         return np.sort(train), np.sort(valid)
 
 
-def _resume(
-    directory: Path, params: BoosterParams, bank_binner: Binner, platform: LocalPassiveParty
-) -> BoosterState | None:
+def _resume(directory: Path, params: BoosterParams, bank_binner: Binner) -> BoosterState | None:
     bank_file = directory / BANK_CHECKPOINT
     if not bank_file.exists():
         return None
-    saved = json.loads(bank_file.read_text(encoding="utf-8"))
+    saved = _read_json(bank_file)
     if saved["params"] != params.to_dict():
         raise ValueError(f"checkpoint in {directory} was made with different parameters")
     if saved["binner"] != bank_binner.to_dict():
         raise ValueError("the bank's data changed since the checkpoint: bins differ")
-    platform.restore(json.loads((directory / PLATFORM_CHECKPOINT).read_text(encoding="utf-8")))
     return BoosterState.from_dict(saved["state"])
 
 
-def _save_checkpoint(
-    directory: Path,
-    params: BoosterParams,
-    binner: Binner,
-    state: BoosterState,
-    platform: PassiveModel,
-) -> None:
-    """Platform first, then bank: a crash in between leaves the platform ahead; resume trims it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    _write_json(directory / PLATFORM_CHECKPOINT, platform.to_dict())
+def _save_platform(directory: Path, trees_done: int, model: PassiveModel) -> None:
+    """Written before the bank's file: a crash in between leaves the platform a tree ahead,
+    which resuming trims."""
+    _write_json(directory / PLATFORM_CHECKPOINT, model.to_dict())
+
+
+def _save_bank(directory: Path, params: BoosterParams, binner: Binner, state: BoosterState) -> None:
     bank = {"params": params.to_dict(), "binner": binner.to_dict(), "state": state.to_dict()}
     _write_json(directory / BANK_CHECKPOINT, bank)
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, path)
@@ -274,13 +321,10 @@ def _frame(table: pd.DataFrame | np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(array, columns=[f"x{j}" for j in range(array.shape[1])])
 
 
-def _labels(y: np.ndarray, bank_rows: int, platform_rows: int) -> np.ndarray:
+def _labels(y: np.ndarray, bank_rows: int) -> np.ndarray:
     labels = np.asarray(y)
-    if not (len(labels) == bank_rows == platform_rows):
-        raise ValueError(
-            f"rows must be aligned: {len(labels)} labels, {bank_rows} bank rows, "
-            f"{platform_rows} platform rows"
-        )
+    if len(labels) != bank_rows:
+        raise ValueError(f"rows must be aligned: {len(labels)} labels, {bank_rows} bank rows")
     if not np.isin(labels, [0, 1]).all():
         raise ValueError("labels must be 0/1 (1 = default)")
     if labels.min() == labels.max():

@@ -1,15 +1,15 @@
-"""The platform's side of SecureBoost, run in the bank's process.
+"""The platform's side of SecureBoost: its bins, its splits, its stored model part.
 
-:class:`LocalPassiveParty` is the plaintext stand-in for the remote
-platform: it bins its own columns, serves histograms in the clear, stores
-the splits the bank picks on its features and routes rows through them. The
-federated version keeps :class:`PassiveModel` and the split bookkeeping as
-they are and moves only the histogram sums under encryption.
+:class:`LocalPassiveParty` bins the platform's own columns, stores the splits
+the bank picks on its features and routes rows through them. It serves
+histograms in the clear, which the one-process plaintext estimator uses
+directly; under encryption :class:`~models.secureboost.remote.PlatformTrainer`
+wraps it and only the histogram sums change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,7 @@ class LocalPassiveParty:
         max_bin: int = 32,
         colsample: float = 1.0,
         seed: int = 0,
+        on_round: Callable[[int, PassiveModel], None] | None = None,
     ) -> None:
         binner = Binner(max_bin).fit(features.iloc[train_rows])
         bins = binner.transform(features)
@@ -66,6 +67,7 @@ class LocalPassiveParty:
         self._train_columns = np.ascontiguousarray(self.train_bins.T)
         self._valid_bins = bins[valid_rows] if valid_rows is not None else bins[:0]
         self._source = PlainHistogramSource(self.train_bins, binner.layout, self.sampler)
+        self._on_round = on_round
 
     @property
     def layout(self) -> BinLayout:
@@ -89,9 +91,16 @@ class LocalPassiveParty:
     def keep_trees(self, n_trees: int) -> None:
         self.model.store.keep_trees(n_trees)
 
-    def restore(self, checkpoint: dict[str, Any]) -> None:
-        """Take back the splits from a checkpoint, after checking the bins come out the same."""
+    def end_round(self, trees_done: int) -> None:
+        """Hand the splits so far to ``on_round`` (a checkpoint writer), if there is one."""
+        if self._on_round is not None:
+            self._on_round(trees_done, self.model)
+
+    def restore(self, checkpoint: dict[str, Any], trees_done: int) -> None:
+        """Take back the splits of the first ``trees_done`` trees from a checkpoint, after
+        checking the bins come out the same (a checkpoint may be a tree ahead of the bank's)."""
         saved = PassiveModel.from_dict(checkpoint)
         if saved.binner.to_dict() != self.model.binner.to_dict():
             raise ValueError("the platform's data changed since the checkpoint: bins differ")
         self.model.store = saved.store
+        self.model.store.keep_trees(trees_done)

@@ -25,14 +25,14 @@ def small(default_credit):
 
 def crash_after(monkeypatch, trees):
     """Let the checkpoint after ``trees`` trees be written, then die as a killed party would."""
-    save = estimator_module._save_checkpoint
+    save = estimator_module._save_bank
 
-    def save_then_crash(directory, params, binner, state, platform):
-        save(directory, params, binner, state, platform)
+    def save_then_crash(directory, params, binner, state):
+        save(directory, params, binner, state)
         if len(state.trees) == trees:
             raise Crash
 
-    monkeypatch.setattr(estimator_module, "_save_checkpoint", save_then_crash)
+    monkeypatch.setattr(estimator_module, "_save_bank", save_then_crash)
 
 
 def test_resume_after_a_crash_ends_with_the_identical_model(small, tmp_path, monkeypatch):
@@ -43,10 +43,10 @@ def test_resume_after_a_crash_ends_with_the_identical_model(small, tmp_path, mon
         with pytest.raises(Crash):
             SecureBoostClassifier(**SETTINGS).fit(bank, y, platform, checkpoint_dir=tmp_path)
     saved = []
-    save = estimator_module._save_checkpoint
+    save = estimator_module._save_bank
     monkeypatch.setattr(
         estimator_module,
-        "_save_checkpoint",
+        "_save_bank",
         lambda *args: (saved.append(len(args[3].trees)), save(*args)),
     )
     resumed = SecureBoostClassifier(**SETTINGS).fit(bank, y, platform, checkpoint_dir=tmp_path)
