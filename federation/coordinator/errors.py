@@ -23,5 +23,9 @@ class Conflict(CoordinatorError):
     """The request contradicts the job's state or a message already relayed."""
 
 
+class AlreadyRelayed(Conflict):
+    """The sender already relayed different bytes under this address; the first copy stays."""
+
+
 class TooLarge(CoordinatorError):
     pass

@@ -21,17 +21,24 @@ class State(str, Enum):
 
 @dataclass(frozen=True)
 class JobKind:
-    """A protocol the coordinator can run: the initiator's role and the others' roles."""
+    """A protocol the coordinator can run: the initiator's role and the others' roles.
+
+    ``aligned_on`` names the kind of an earlier job, between the same parties, whose
+    result this one builds on (training on a PSI intersection); the job's ``params``
+    name it under ``<kind>_job``.
+    """
 
     name: str
     initiator: Role
     participants: tuple[Role, ...]
+    aligned_on: str | None = None
 
 
 JOB_KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
         JobKind("psi", initiator=Role.BANK, participants=(Role.PLATFORM,)),
+        JobKind("secureboost", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi"),
     )
 }
 

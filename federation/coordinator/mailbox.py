@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from federation.coordinator.errors import Conflict, InvalidArgument, TooLarge
+from federation.coordinator.errors import AlreadyRelayed, InvalidArgument, TooLarge
 from federation.coordinator.store import MessageRow
 
 READ_CHUNK = 1024 * 1024
@@ -102,7 +102,7 @@ class Mailbox:
     @staticmethod
     def _same_or_conflict(existing: StoredMessage, sha_hex: str) -> StoredMessage:
         if existing.sha256 != sha_hex:
-            raise Conflict(
+            raise AlreadyRelayed(
                 f"{existing.address.sender} already sent a different {existing.address.tag!r} "
                 f"to {existing.address.recipient} in job {existing.address.job_id}"
             )

@@ -98,6 +98,8 @@ class CoordinatorService:
             raise InvalidArgument(f"a {kind} job takes {len(spec.participants)} other party(ies), got {parties}")
         if caller.name in parties:
             raise InvalidArgument(f"{caller.name} is the initiator and cannot be listed again")
+        if spec.aligned_on is not None:
+            self._check_aligned_on(spec.aligned_on, params, {caller.name, *parties})
         job = JobRow(id=str(uuid.uuid4()), kind=kind, initiator=caller.name,
                      state=State.PENDING.value, params=params)
         with self._sessions.begin() as session:
@@ -123,6 +125,16 @@ class CoordinatorService:
             if job is None or caller.name not in {p.party for p in job.participants}:
                 raise NotFound(f"job {job_id!r} not found for {caller.name}")
             return job
+
+    def _check_aligned_on(self, kind: str, params: dict[str, Any], parties: set[str]) -> None:
+        key = f"{kind}_job"
+        with self._sessions() as session:
+            earlier = session.get(JobRow, str(params.get(key, "")))
+            ok = (earlier is not None and earlier.kind == kind and earlier.state == State.SUCCEEDED.value
+                  and {p.party for p in earlier.participants} == parties)
+        if not ok:
+            raise InvalidArgument(f"params.{key} must name a succeeded {kind} job between {sorted(parties)}, "
+                                  f"got {params.get(key)!r}")
 
     def list_jobs(self, caller: Identity) -> list[JobRow]:
         with self._sessions() as session:
@@ -193,6 +205,8 @@ class CoordinatorService:
             raise InvalidArgument(f"{caller.name} cannot relay a message to itself")
         if sending and State(job.state).terminal:
             raise Conflict(f"job {job_id} is {job.state}; no more messages are accepted")
+        if State(job.state) is State.FAILED:
+            raise Conflict(f"job {job_id} failed ({job.error}); nothing more will arrive")
 
     def send(self, caller: Identity, job_id: str, recipient: str, tag: str, size: int, sha256: bytes,
              chunks: Iterable[bytes]) -> StoredMessage:

@@ -13,7 +13,7 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from federation.coordinator.errors import (
-    Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
+    AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
 )
 from federation.coordinator.jobs import State
 from federation.coordinator.service import CoordinatorService
@@ -32,6 +32,7 @@ _STATUS = {
     PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     NotFound: grpc.StatusCode.NOT_FOUND,
     Conflict: grpc.StatusCode.FAILED_PRECONDITION,
+    AlreadyRelayed: grpc.StatusCode.ALREADY_EXISTS,
     TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ChunkingError: grpc.StatusCode.INVALID_ARGUMENT,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import traceback
@@ -29,6 +30,7 @@ from federation.security.roles import Role
 
 log = logging.getLogger(__name__)
 DEFAULT_RECEIVE_TIMEOUT = 600.0
+JOB_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass
@@ -43,6 +45,17 @@ class JobContext:
     client: CoordinatorClient
     receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT
     params: dict[str, Any] = field(default_factory=dict)
+
+    def job_dir(self, job_id: str) -> Path:
+        """Another job's private folder, such as the PSI job a training job aligns on."""
+        if not JOB_ID.fullmatch(job_id):
+            raise ValueError(f"{job_id!r} is not a job id")
+        return self.workdir.parent / job_id
+
+    @property
+    def models_dir(self) -> Path:
+        """Where this party keeps its parts of trained models, one folder per model."""
+        return self.workdir.parent.parent / "models"
 
     def peer(self, role: Role) -> str:
         names = [p.party for p in self.job.participants if Role.from_proto(p.role) is role and p.party != self.me]

@@ -25,7 +25,7 @@ from federation.security.tls import secure_channel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-RECEIVE_POLL_SECONDS = 60.0
+RECEIVE_POLL_SECONDS = 10.0
 
 
 class JobFailed(RuntimeError):

@@ -7,6 +7,7 @@ from functools import partial
 from federation.party.agent import Handler
 from federation.party.psi_job import bank_psi, platform_psi
 from federation.party.psi_register import BlindedRegister
+from federation.party.secureboost_job import bank_secureboost, platform_secureboost
 from federation.security.roles import Role
 
 
@@ -15,4 +16,6 @@ def handlers(*, psi_workers: int | None = None, psi_register: BlindedRegister | 
     return {
         ("psi", Role.BANK): partial(bank_psi, workers=psi_workers),
         ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers, register=psi_register),
+        ("secureboost", Role.BANK): bank_secureboost,
+        ("secureboost", Role.PLATFORM): platform_secureboost,
     }

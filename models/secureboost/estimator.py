@@ -12,8 +12,6 @@ reference the joint model must match.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -28,6 +26,7 @@ from sklearn.model_selection import train_test_split
 
 from models.secureboost.binning import Binner
 from federation.crypto import get_backend
+from federation.files import read_json, write_json
 from federation.crypto.backend import MIN_KEY_BITS
 from models.secureboost.booster import ActiveBooster, BoosterParams, BoosterState, PassiveParty, Validation
 from models.secureboost.passive import LocalPassiveParty, PassiveModel
@@ -118,7 +117,7 @@ class SecureBoostClassifier(BaseEstimator):
                                       colsample=self.colsample, seed=plan.platform_seed, on_round=on_round)
             if trees_done:
                 assert directory is not None
-                local.restore(_read_json(directory / PLATFORM_CHECKPOINT), trees_done)
+                local.restore(read_json(directory / PLATFORM_CHECKPOINT), trees_done)
             self.platform_model_ = local.model
             self.encryption_ = None
             if self.encryption is None:
@@ -284,7 +283,7 @@ def _resume(directory: Path, params: BoosterParams, bank_binner: Binner) -> Boos
     bank_file = directory / BANK_CHECKPOINT
     if not bank_file.exists():
         return None
-    saved = _read_json(bank_file)
+    saved = read_json(bank_file)
     if saved["params"] != params.to_dict():
         raise ValueError(f"checkpoint in {directory} was made with different parameters")
     if saved["binner"] != bank_binner.to_dict():
@@ -295,23 +294,12 @@ def _resume(directory: Path, params: BoosterParams, bank_binner: Binner) -> Boos
 def _save_platform(directory: Path, trees_done: int, model: PassiveModel) -> None:
     """Written before the bank's file: a crash in between leaves the platform a tree ahead,
     which resuming trims."""
-    _write_json(directory / PLATFORM_CHECKPOINT, model.to_dict())
+    write_json(directory / PLATFORM_CHECKPOINT, model.to_dict())
 
 
 def _save_bank(directory: Path, params: BoosterParams, binner: Binner, state: BoosterState) -> None:
     bank = {"params": params.to_dict(), "binner": binner.to_dict(), "state": state.to_dict()}
-    _write_json(directory / BANK_CHECKPOINT, bank)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)
+    write_json(directory / BANK_CHECKPOINT, bank)
 
 
 def _frame(table: pd.DataFrame | np.ndarray) -> pd.DataFrame:

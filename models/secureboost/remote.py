@@ -51,18 +51,19 @@ class PlatformTrainer:
     """The platform's side of one training job, holding its bins and the bank's public key.
 
     ``holdout`` are the platform's rows of the bank's test set, routed through the finished
-    model on request (the bank evaluates the joint model on them). ``on_finish`` runs once
+    model on request (the bank evaluates the joint model on them). ``rounds`` is the
+    number of trees whose splits ``platform`` already holds. ``on_finish`` runs once
     the bank has kept its final trees (the federated job stores the model part there).
     """
 
     def __init__(self, platform: LocalPassiveParty, backend: Backend, holdout: pd.DataFrame | None = None,
-                 on_finish: Callable[[int], None] | None = None) -> None:
+                 rounds: int = 0, on_finish: Callable[[int], None] | None = None) -> None:
         self.platform = platform
         self._backend = backend
         self._server = EncryptedHistogramServer(platform.train_bins, platform.layout, platform.sampler, backend)
         self._holdout = holdout
         self._on_finish = on_finish
-        self.rounds = 0
+        self.rounds = rounds
         self.finished = False
         self._handlers: dict[str, Callable[[Message], Message]] = {
             "hello": self._hello,
