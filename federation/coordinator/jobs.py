@@ -25,20 +25,24 @@ class JobKind:
 
     ``aligned_on`` names the kind of an earlier job, between the same parties, whose
     result this one builds on (training on a PSI intersection); the job's ``params``
-    name it under ``<kind>_job``.
+    name it under ``<kind>_job``. A job that ``trains_model`` enters the registry when it
+    succeeds, from what the parties reported: the initiator its ``model`` (parameters,
+    metrics, protocol, its part), every other party its ``model_part``.
     """
 
     name: str
     initiator: Role
     participants: tuple[Role, ...]
     aligned_on: str | None = None
+    trains_model: bool = False
 
 
 JOB_KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
         JobKind("psi", initiator=Role.BANK, participants=(Role.PLATFORM,)),
-        JobKind("secureboost", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi"),
+        JobKind("secureboost", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
+                trains_model=True),
     )
 }
 

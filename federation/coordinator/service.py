@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
-from federation.coordinator.store import JobRow, ParticipantRow, PartyRow, utcnow
+from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
 from federation.security.roles import Role
 from federation.security.tls import Identity
 
@@ -163,11 +163,32 @@ class CoordinatorService:
                 failed = next(p for p in job.participants if p.state == State.FAILED.value)
                 job.error = f"{failed.party}: {failed.detail}"
             job.state, job.updated_at = new_state.value, utcnow()
+            if new_state is State.SUCCEEDED and JOB_KINDS[job.kind].trains_model:
+                session.add(self._registry_entry(session, job))
         log.info("job %s: %s reported %s; job is %s", job_id, caller.name, state.value, new_state.value)
         if new_state is State.SUCCEEDED:
             self.mailbox.purge(job_id)
         self._touch(job_id)
         return self.get_job(caller, job_id)
+
+    @staticmethod
+    def _registry_entry(session: Session, job: JobRow) -> ModelRow:
+        reported = next(p.result for p in job.participants if p.party == job.initiator).get("model")
+        if not isinstance(reported, dict):
+            raise InvalidArgument(f"{job.initiator} reported no model for training job {job.id}")
+        parts = {job.initiator: reported.get("part", {})}
+        parts |= {p.party: p.result.get("model_part", {}) for p in job.participants if p.party != job.initiator}
+        latest = session.scalar(select(func.max(ModelRow.version)).where(
+            ModelRow.owner == job.initiator, ModelRow.kind == job.kind))
+        return ModelRow(id=job.id, kind=job.kind, owner=job.initiator, version=(latest or 0) + 1,
+                        params=reported.get("params", {}), metrics=reported.get("metrics", {}),
+                        protocol=reported.get("encryption") or {}, parts=parts)
+
+    def list_models(self, caller: Identity) -> list[ModelRow]:
+        self.require_registered(caller)
+        with self._sessions() as session:
+            rows = session.scalars(select(ModelRow).order_by(ModelRow.created_at))
+            return [row for row in rows if caller.name in row.parts]
 
     # change notification for WatchJobs --------------------------------------------
     def _touch(self, job_id: str) -> None:

@@ -17,7 +17,7 @@ from federation.coordinator.errors import (
 )
 from federation.coordinator.jobs import State
 from federation.coordinator.service import CoordinatorService
-from federation.coordinator.store import JobRow, PartyRow
+from federation.coordinator.store import JobRow, ModelRow, PartyRow
 from federation.rpc import coordinator_pb2 as pb
 from federation.rpc import coordinator_pb2_grpc as pb_grpc
 from federation.rpc.chunking import ChunkingError, chunk_message, read_header
@@ -93,6 +93,16 @@ def job_to_proto(row: JobRow) -> pb.Job:
     )
 
 
+def model_to_proto(row: ModelRow) -> pb.Model:
+    return pb.Model(
+        id=row.id, kind=row.kind, owner=row.owner, version=row.version, params_json=json.dumps(row.params),
+        metrics_json=json.dumps(row.metrics), protocol_json=json.dumps(row.protocol),
+        parts=[pb.ModelPart(party=party, file=str(part.get("file", "")), sha256=str(part.get("sha256", "")))
+               for party, part in sorted(row.parts.items())],
+        created_at=_timestamp(row.created_at),
+    )
+
+
 class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def __init__(self, service: CoordinatorService) -> None:
         self._service = service
@@ -117,6 +127,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     @_rpc
     def ListJobs(self, caller: Identity, request: pb.ListJobsRequest, context: Any) -> pb.ListJobsResponse:
         return pb.ListJobsResponse(jobs=[job_to_proto(j) for j in self._service.list_jobs(caller)])
+
+    @_rpc
+    def ListModels(self, caller: Identity, request: pb.ListModelsRequest, context: Any) -> pb.ListModelsResponse:
+        return pb.ListModelsResponse(models=[model_to_proto(m) for m in self._service.list_models(caller)])
 
     @_rpc
     def ReportStatus(self, caller: Identity, request: pb.ReportStatusRequest, context: Any) -> pb.Job:

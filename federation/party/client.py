@@ -85,6 +85,10 @@ class CoordinatorClient:
     def list_jobs(self) -> list[pb.Job]:
         return list(self._retrying(lambda: self._stub.ListJobs(pb.ListJobsRequest(), timeout=self._timeout)).jobs)
 
+    def list_models(self) -> list[pb.Model]:
+        return list(self._retrying(lambda: self._stub.ListModels(pb.ListModelsRequest(),
+                                                                 timeout=self._timeout)).models)
+
     def watch_jobs(self) -> Iterator[pb.Job]:
         """Jobs involving this party; the stream ends when the coordinator goes away."""
         return self._stub.WatchJobs(pb.WatchJobsRequest())

@@ -151,6 +151,48 @@ class ReportStatusRequest(_message.Message):
     result_json: str
     def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., detail: _Optional[str] = ..., result_json: _Optional[str] = ...) -> None: ...
 
+class ModelPart(_message.Message):
+    __slots__ = ("party", "file", "sha256")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    file: str
+    sha256: str
+    def __init__(self, party: _Optional[str] = ..., file: _Optional[str] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class Model(_message.Message):
+    __slots__ = ("id", "kind", "owner", "version", "params_json", "metrics_json", "protocol_json", "parts", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_JSON_FIELD_NUMBER: _ClassVar[int]
+    METRICS_JSON_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_JSON_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: str
+    owner: str
+    version: int
+    params_json: str
+    metrics_json: str
+    protocol_json: str
+    parts: _containers.RepeatedCompositeFieldContainer[ModelPart]
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., owner: _Optional[str] = ..., version: _Optional[int] = ..., params_json: _Optional[str] = ..., metrics_json: _Optional[str] = ..., protocol_json: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[ModelPart, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListModelsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListModelsResponse(_message.Message):
+    __slots__ = ("models",)
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    models: _containers.RepeatedCompositeFieldContainer[Model]
+    def __init__(self, models: _Optional[_Iterable[_Union[Model, _Mapping]]] = ...) -> None: ...
+
 class MessageHeader(_message.Message):
     __slots__ = ("job_id", "recipient", "tag", "size", "sha256", "sender")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

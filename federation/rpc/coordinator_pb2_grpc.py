@@ -69,6 +69,11 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ReportStatusRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Job.FromString,
                 _registered_method=True)
+        self.ListModels = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListModels',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -130,6 +135,15 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListModels(self, request, context):
+        """The model registry: every model a training job produced, its version, parameters,
+        metrics and which party holds which part. Filled in by the coordinator when the
+        job succeeds; a party sees the models it holds a part of.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -182,6 +196,11 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ReportStatus,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ReportStatusRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.Job.SerializeToString,
+            ),
+            'ListModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListModels,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -383,6 +402,33 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ReportStatus',
             federation_dot_rpc_dot_coordinator__pb2.ReportStatusRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListModels',
+            federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.FromString,
             options,
             channel_credentials,
             insecure,
