@@ -202,3 +202,48 @@ def demo(
         typer.echo(json.dumps(report))
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    bank_data: Annotated[Path, typer.Option(help="The bank's table (CSV or Parquet).")],
+    bank_schema: Annotated[Path, typer.Option(help="The bank's schema YAML (id, label, features).")],
+    platform_data: Annotated[Path, typer.Option(help="The platform's table.")],
+    platform_schema: Annotated[Path, typer.Option(help="The platform's schema YAML.")],
+    model: Annotated[str, typer.Option(help="Joint model to evaluate: secureboost.")] = "secureboost",
+    trees: Annotated[int, typer.Option(help="Boosting rounds.")] = 30,
+    depth: Annotated[int, typer.Option(help="Maximum tree depth.")] = 3,
+    learning_rate: Annotated[float, typer.Option(help="Shrinkage per tree.")] = 0.3,
+    max_bin: Annotated[int, typer.Option(help="Bins per feature.")] = 32,
+    folds: Annotated[int | None, typer.Option(help="Stratified k-fold instead of one holdout.")] = None,
+    test_size: Annotated[float, typer.Option(help="Share of enterprises held out for testing.")] = 0.3,
+    seed: Annotated[int, typer.Option(help="Seed of the holdout and of the model.")] = 0,
+    encryption: Annotated[str, typer.Option(help="HE backend: heu-ou, heu-zpaillier or phe-paillier.")
+                          ] = "heu-ou",
+    workdir: Annotated[Path | None, typer.Option(help="Keep the federation's files here (default: temporary).")
+                       ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON object on the last line.")] = False,
+) -> None:
+    """Joint model (real federation, encrypted) against LightGBM on the joined table and on the bank's alone."""
+    from federation.evaluate import EvaluationInput, holdout_specs, run_evaluate
+    from models.secureboost import SecureBoostClassifier
+
+    _logging("evaluate", logging.WARNING)
+    if model != "secureboost":
+        _fail(f"--model {model!r}: only 'secureboost' is available")
+    try:
+        classifier = SecureBoostClassifier(n_estimators=trees, max_depth=depth, learning_rate=learning_rate,
+                                           max_bin=max_bin, random_state=seed, encryption=encryption)
+        specs = holdout_specs(folds, test_size, seed)
+        report = run_evaluate(EvaluationInput(bank_data, bank_schema, platform_data, platform_schema),
+                              classifier, specs, workdir=workdir)
+    except DataError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    lines = [f"{key:26s} {report[key]}" for key in ("n_intersection", "auc_joint", "auc_centralized",
+                                                     "auc_bank_only", "ks_joint", "train_seconds",
+                                                     "centralized_train_seconds")]
+    typer.echo("\n".join(lines), err=as_json)
+    if as_json:
+        typer.echo(json.dumps(report))
