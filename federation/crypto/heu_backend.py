@@ -1,7 +1,7 @@
 """SecretFlow HEU (C++, multi-threaded): Okamoto-Uchiyama or Paillier (DJN variant).
 
-The platform's histogram is HEU's ``batch_feature_wise_bucket_sum``: one C++ pass per
-node over the int8 bin matrix, with no Python per ciphertext.
+The platform's histogram is HEU's ``batch_feature_wise_bucket_sum`` (C++, no Python per
+ciphertext), over pairs of features for large nodes (``federation.crypto.pair_sums``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from federation.crypto.backend import (
     nominal_security_bits,
 )
 from federation.crypto.encoding import FixedPointPacking
+from federation.crypto.pair_sums import Piece, bucket_sum_pieces
 
 Schema = Literal["ou", "zpaillier"]
 LIBRARY = f"sf-heu {version('sf-heu')}"
@@ -120,7 +121,11 @@ class HeuPublicContext:
     def bucket_sums(
         self, ciphertexts: HeuCiphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int
     ) -> list[HeuCiphertexts]:
-        """Sums are re-randomized with a fresh encryption of zero: HEU's raw output is
+        """Large enough nodes are summed through pairs of features whose joint cells fit
+        HEU's 128 buckets (``federation.crypto.pair_sums``: one addition per instance serves
+        two features), everything else feature by feature.
+
+        Sums are re-randomized with a fresh encryption of zero: HEU's raw output is
         deterministic, and a one-instance bucket would be byte-identical to that instance's
         ciphertext, which the relay sees on the way in."""
         check_same_key(self.key_id, ciphertexts)
@@ -129,14 +134,19 @@ class HeuPublicContext:
             raise ValueError(f"HEU supports at most {MAX_HEU_BINS} bins, got {n_bins}")
         if not masks:
             return []
-        sums = self.kit.evaluator().batch_feature_wise_bucket_sum(
-            ciphertexts.array, [m.astype(np.int8) for m in masks], bins.view(np.int8), n_bins, False
-        )
+        pieces = bucket_sum_pieces(self.kit.evaluator(), ciphertexts.array, bins, masks, n_bins)
         width = bins.shape[1] * n_bins
-        return [
-            HeuCiphertexts(self.kit.evaluator().add(node_sums, self._fresh_zeros(width)), self.key_id, self.scheme)
-            for node_sums in sums
-        ]
+        return [HeuCiphertexts(self._rerandomized(node, width), self.key_id, self.scheme) for node in pieces]
+
+    def _rerandomized(self, pieces: list[Piece], width: int) -> hnp.CiphertextArray:
+        """One node's sums, each row times its own fresh encryption of zero."""
+        evaluator = self.kit.evaluator()
+        out = self._fresh_zeros(width)
+        if len(pieces) == 1 and pieces[0][0] == list(range(width)):
+            return evaluator.add(pieces[0][1], out)
+        for rows, sums in pieces:
+            out[rows] = evaluator.add(sums, out[rows])
+        return out
 
     def _fresh_zeros(self, count: int) -> hnp.CiphertextArray:
         return self.kit.encryptor().encrypt(self._column([0] * count))
