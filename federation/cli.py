@@ -193,7 +193,7 @@ def demo(
                        ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON object on the last line.")] = False,
 ) -> None:
-    """Synthetic data, coordinator, platform and two banks as processes over mutual TLS, then PSI."""
+    """Synthetic data, coordinator, platform and two banks as processes over mutual TLS, PSI, joint training."""
     from federation.demo import run_demo
 
     _logging("demo", logging.WARNING)

@@ -24,6 +24,7 @@ from federation.security.roles import Role
 
 PLATFORM = "platform"
 BANKS = ("bank_a", "bank_b")
+DEMO_MODEL = {"n_estimators": 10, "max_depth": 3, "learning_rate": 0.3, "random_state": 0}
 
 
 def demo_parties(data: Path) -> list[PartySpec]:
@@ -58,6 +59,26 @@ def run_psi_round(federation: LocalFederation, banks: list[PartySpec], platform:
     return results
 
 
+def run_training(federation: LocalFederation, bank: PartySpec, platform: PartySpec, psi_job: str,
+                 timeout: float = 1800.0) -> dict[str, Any]:
+    """Encrypted SecureBoost between one bank and the platform on their PSI intersection."""
+    params = {"psi_job": psi_job, "model": DEMO_MODEL, "holdout": {"test_size": 0.3, "seed": 0}}
+    with federation.client(bank.name) as client:
+        job = client.submit_job("secureboost", [platform.name], params).id
+        summary = job_summary(client.wait_for_job(job, timeout))
+        entry = next(m for m in client.list_models() if m.id == job)
+    model = summary["results"][bank.name]["model"]
+    return {
+        "job_id": job,
+        "bank": bank.name,
+        "version": entry.version,
+        "parts": {part.party: part.file for part in entry.parts},
+        "encryption": f"{model['encryption']['scheme']} {model['encryption']['key_bits']}-bit",
+        "metrics": model["metrics"],
+        "seconds": summary["results"][bank.name]["seconds"],
+    }
+
+
 def _print(console: Console, report: dict[str, Any]) -> None:
     table = Table(title="Private set intersection (ECDH over Curve25519, via the coordinator)")
     for column in ("bank", "customers", "on platform", "platform learned", "seconds", "checked"):
@@ -66,6 +87,15 @@ def _print(console: Console, report: dict[str, Any]) -> None:
         learned = f"a set of {row['platform_learned']['bank_set_size']}"
         table.add_row(bank, str(row["bank_customers"]), str(row["intersection"]), learned,
                       f"{row['seconds']:.1f}", "matches truth" if row["matches_truth"] else "WRONG")
+    console.print(table)
+    training = report["training"]
+    metrics = training["metrics"]
+    table = Table(title=f"Joint SecureBoost, gradients under {training['encryption']} (model v{training['version']})")
+    for column in ("bank", "rows", "trees", "holdout AUC", "holdout KS", "seconds", "parts held by"):
+        table.add_column(column)
+    table.add_row(training["bank"], f"{metrics['n_train']} + {metrics['n_test']} held out", str(metrics["n_trees"]),
+                  f"{metrics['auc']:.3f}", f"{metrics['ks']:.3f}", f"{training['seconds']:.1f}",
+                  ", ".join(sorted(training["parts"])))
     console.print(table)
     console.print(f"[bold]{'OK' if report['ok'] else 'FAILED'}[/] in {report['seconds']:.1f} s; "
                   f"processes left running: {report['processes_left']}")
@@ -86,11 +116,15 @@ def run_demo(*, enterprises: int, seed: int, workdir: Path | None, echo: bool) -
             console.print(f"   coordinator on {federation.target}; all parties registered")
             console.print("[bold]3.[/] PSI for both banks against the platform")
             psi = run_psi_round(federation, parties[1:], parties[0])
+            console.print(f"[bold]4.[/] joint SecureBoost for {parties[1].name}, gradients encrypted under its key")
+            training = run_training(federation, parties[1], parties[0], psi[parties[1].name]["job_id"])
         report = {
-            "ok": all(r["matches_truth"] for r in psi.values()) and not federation.alive(),
+            "ok": all(r["matches_truth"] for r in psi.values()) and training["metrics"]["auc"] > 0.5
+            and not federation.alive(),
             "enterprises": enterprises,
             "seed": seed,
             "psi": psi,
+            "training": training,
             "processes_left": len(federation.alive()),
             "seconds": round(time.monotonic() - started, 2),
         }

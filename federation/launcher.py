@@ -7,7 +7,7 @@ leaving a process or a port behind, even when the caller is interrupted.
 
 from __future__ import annotations
 
-import ctypes
+import os
 import signal
 import subprocess
 import sys
@@ -21,7 +21,6 @@ from federation.security.certs import init_certificates, load_credentials
 from federation.security.roles import Role
 
 OPERATOR = "operator"
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,6 @@ class PartySpec:
     role: Role
     data: Path
     schema: Path
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: if the launcher dies, the kernel sends SIGTERM."""
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class LocalFederation:
@@ -73,8 +67,10 @@ class LocalFederation:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         self.logs.mkdir(parents=True, exist_ok=True)
         log = open(self.logs / f"{name}.log", "ab")
+        # The child asks for SIGTERM when we die (see federation.__main__).
+        env = {**os.environ, "FEDCREDIT_PARENT_PID": str(os.getpid())}
         proc = subprocess.Popen([sys.executable, "-m", "federation", *args], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                stdin=subprocess.DEVNULL, env=env)
         log.close()
         self._procs[name] = proc
         return proc
