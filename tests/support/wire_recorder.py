@@ -1,12 +1,20 @@
-"""A client interceptor that keeps every message a party receives, serialized as on the wire."""
+"""A client interceptor that keeps every message a party receives, serialized as on the wire,
+and the platform agent run in the test's process with it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import grpc
+
+from federation.party.agent import PartyAgent
+from federation.party.client import CoordinatorClient
+from federation.party.handlers import handlers
+from federation.security.certs import load_credentials
+from federation.security.roles import Role
 
 
 class _RecordingStream:
@@ -55,3 +63,27 @@ class WireRecorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
     def everything(self) -> bytes:
         with self._lock:
             return b"".join(self.received)
+
+
+@contextlib.contextmanager
+def recorded_platform(federation: Any, table: Any, workdir: Any) -> Iterator[WireRecorder]:
+    """The platform's agent in this process, recorded, beside a federation's processes.
+
+    It registers before yielding, so a bank may submit a job naming it at once.
+    """
+    recorder = WireRecorder()
+    client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
+                               interceptors=(recorder,))
+    agent = PartyAgent(client, Role.PLATFORM, table, workdir, handlers(psi_workers=1))
+    client.register()
+    stop = threading.Event()
+    thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield recorder
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        client.close()
+    if thread.is_alive():
+        raise RuntimeError("the recorded platform agent did not stop")

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import pytest
-from tests.support.wire_recorder import WireRecorder
+from tests.support.wire_recorder import recorded_platform
 
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.launcher import OPERATOR, LocalFederation, PartySpec
-from federation.party.agent import PartyAgent
-from federation.party.client import CoordinatorClient
-from federation.party.handlers import handlers
-from federation.security.certs import init_certificates, load_credentials
+from federation.security.certs import init_certificates
 from federation.security.roles import Role
 
 
@@ -29,23 +25,11 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[str]
     bank_ids = load_table(bank.data, bank.schema, role="bank").ids.tolist()
     init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
                                                OPERATOR: Role.OPERATOR})
-    recorder = WireRecorder()
-    with LocalFederation(root / "run", [bank]) as federation:
-        client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
-                                   interceptors=(recorder,))
-        agent = PartyAgent(client, Role.PLATFORM, platform_table, root / "platform-work",
-                           handlers(psi_workers=1))
-        client.register()  # before the bank submits; the agent registers again, harmlessly
-        stop = threading.Event()
-        thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
-        thread.start()
+    with LocalFederation(root / "run", [bank]) as federation, \
+            recorded_platform(federation, platform_table, root / "platform-work") as recorder:
         with federation.client("bank_a") as bank_client:
             job = bank_client.submit_job("psi", ["platform"])
             bank_client.wait_for_job(job.id, timeout=300)
-        stop.set()
-        thread.join(timeout=30)
-        client.close()
-    assert not thread.is_alive()
     return recorder.everything(), bank_ids
 
 

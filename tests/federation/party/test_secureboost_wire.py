@@ -4,20 +4,16 @@ hessian or label: everything it gets is recorded as it came off the wire."""
 from __future__ import annotations
 
 import struct
-import threading
 
 import numpy as np
 import pandas as pd
 import pytest
-from tests.support.wire_recorder import WireRecorder
+from tests.support.wire_recorder import recorded_platform
 
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.launcher import OPERATOR, LocalFederation, PartySpec
-from federation.party.agent import PartyAgent
-from federation.party.client import CoordinatorClient
-from federation.party.handlers import handlers
-from federation.security.certs import init_certificates, load_credentials
+from federation.security.certs import init_certificates
 from federation.security.roles import Role
 
 FRACTION_BITS = 64
@@ -33,15 +29,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, np.ndarra
                                 role="platform")
     init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
                                                OPERATOR: Role.OPERATOR})
-    recorder = WireRecorder()
-    with LocalFederation(root / "run", [bank]) as federation:
-        client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
-                                   interceptors=(recorder,))
-        agent = PartyAgent(client, Role.PLATFORM, platform_table, root / "platform-work", handlers(psi_workers=1))
-        client.register()
-        stop = threading.Event()
-        thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
-        thread.start()
+    with LocalFederation(root / "run", [bank]) as federation, \
+            recorded_platform(federation, platform_table, root / "platform-work") as recorder:
         with federation.client("bank_a") as bank_client:
             psi = bank_client.submit_job("psi", ["platform"]).id
             bank_client.wait_for_job(psi, timeout=300)
@@ -49,9 +38,6 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, np.ndarra
             job = bank_client.submit_job("secureboost", ["platform"],
                                          {"psi_job": psi, "model": {"n_estimators": 3, "max_depth": 3}})
             bank_client.wait_for_job(job.id, timeout=600)
-        stop.set()
-        thread.join(timeout=30)
-        client.close()
         intersection = pd.read_parquet(federation.workdir / "parties" / "bank_a" / "jobs" / psi
                                        / "intersection.parquet").sort_values("id")
     labels = load_table(bank.data, bank.schema, role="bank").labels[intersection["bank_row"].to_numpy()]
