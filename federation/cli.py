@@ -169,6 +169,61 @@ def psi(
 
 
 @app.command()
+def train(
+    name: Annotated[str, typer.Option(help="The bank training the model (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    psi_job: Annotated[str, typer.Option(help="The finished PSI job whose intersection to train on.")],
+    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
+    trees: Annotated[int, typer.Option(help="Boosting rounds.")] = 30,
+    depth: Annotated[int, typer.Option(help="Maximum tree depth.")] = 3,
+    learning_rate: Annotated[float, typer.Option(help="Shrinkage per tree.")] = 0.3,
+    max_bin: Annotated[int, typer.Option(help="Bins per feature.")] = 32,
+    test_size: Annotated[float | None, typer.Option(help="Hold out this share of the intersection and report "
+                                                     "AUC and KS on it.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the model and of the holdout.")] = 0,
+    encryption: Annotated[str, typer.Option(help="HE backend: heu-ou, heu-zpaillier or phe-paillier.")
+                          ] = "heu-ou",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+) -> None:
+    """Train a joint SecureBoost model with the platform, gradients encrypted under the bank's key."""
+    from federation.party.client import CoordinatorClient, JobFailed, job_summary
+
+    params: dict[str, object] = {"psi_job": psi_job, "model": {
+        "n_estimators": trees, "max_depth": depth, "learning_rate": learning_rate, "max_bin": max_bin,
+        "random_state": seed, "encryption": encryption}}
+    if test_size is not None:
+        params["holdout"] = {"test_size": test_size, "seed": seed}
+    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+        try:
+            job = client.wait_for_job(client.submit_job("secureboost", [platform], params).id, timeout)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        except (JobFailed, TimeoutError) as exc:
+            _fail(str(exc))
+    summary = job_summary(job)
+    metrics = summary["results"][name]["model"]["metrics"]
+    typer.echo(json.dumps(summary) if as_json else f"model {job.id}: {metrics}")
+
+
+@app.command()
+def models(
+    name: Annotated[str, typer.Option(help="The party whose models to list (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """The model registry: every model this party holds a part of, one JSON line each."""
+    from google.protobuf.json_format import MessageToDict
+
+    from federation.party.client import CoordinatorClient
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        for model in client.list_models():
+            typer.echo(json.dumps(MessageToDict(model)))
+
+
+@app.command()
 def jobs(
     name: Annotated[str, typer.Option(help="The party whose jobs to list (its certificate).")],
     coordinator: CoordinatorAddr,

@@ -13,7 +13,9 @@ import grpc
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from federation.cli import app
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.launcher import LocalFederation, PartySpec
@@ -171,3 +173,19 @@ def test_a_party_killed_mid_training_resumes_to_the_same_model(running, in_proce
     assert summary["state"] == "succeeded"
     assert _bank_part(running, job)["model"]["trees"] == model.bank_model()["trees"]
     assert _platform_part(running, job) == model.platform_model()
+
+
+def test_fedcredit_train_and_models_work_against_a_running_federation(running):
+    runner = CliRunner()
+    where = ["--name", "bank_a", "--coordinator", running.federation.target, "--certs", str(running.federation.certs)]
+    trained = runner.invoke(app, ["train", *where, "--psi-job", running.psi_job, "--trees", "2", "--json"])
+    assert trained.exit_code == 0, trained.output
+    job = json.loads(trained.stdout.strip().splitlines()[-1])["job_id"]
+    listed = runner.invoke(app, ["models", *where])
+    assert job in [json.loads(line)["id"] for line in listed.stdout.strip().splitlines()]
+
+
+def test_fedcredit_train_on_an_unknown_psi_job_names_it(running):
+    where = ["--name", "bank_a", "--coordinator", running.federation.target, "--certs", str(running.federation.certs)]
+    result = CliRunner().invoke(app, ["train", *where, "--psi-job", "nope"])
+    assert result.exit_code == 2 and "psi_job" in result.output
