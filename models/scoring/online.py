@@ -1,0 +1,110 @@
+"""Online scoring of one applicant without the platform learning who, or the score.
+
+The platform's contribution to a score is its 0/1 path indicator per leaf. Ahead of time
+(nightly, and when an enterprise authorizes the bank) it encrypts those indicators
+under **its own** BFV key, for every enterprise that authorized the bank, and hands the
+ciphertexts to the bank: one 256-slot block per enterprise, 16 to a ciphertext (summing
+all slots with TenSEAL needs a vector of at most one batching row, 4096 slots). To score
+an applicant the bank works alone on the applicant's ciphertext: it multiplies slot by
+slot with its leaf values masked by its own path indicators (zero outside the applicant's
+block), adds a random mask, and sums all slots. The platform decrypts that one number,
+the score plus a uniform mask, and returns it; the bank removes the mask.
+
+The platform learns that the bank scored one of the enterprises that authorized it, not
+which, and not the score (the mask is uniform modulo the plaintext prime). The bank
+learns the score; the indicators stay encrypted under a key it does not hold. As in any
+decryption service, a bank that deviated from the protocol could submit other
+ciphertexts for decryption: the threat model is semi-honest, and every decryption request
+is counted and audited per bank (docs/leakage.md).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import tenseal as ts
+
+from models.scoring.keys import PLAIN_PRIME, SLOTS, BfvKeys, decode_sums, encode_leaves, load_public
+from models.scoring.paths import PlatformPaths, bank_indicators, leaves, platform_indicators, platform_paths
+from models.secureboost.messages import Message, MessageFormatError
+from models.secureboost.passive import PassiveModel
+from models.secureboost.tree import Tree
+
+ROW_SLOTS = SLOTS // 2
+
+
+def block_size(n_leaves: int) -> int:
+    """Slots per enterprise: the next power of two that holds every leaf."""
+    size = 1 << max(n_leaves - 1, 0).bit_length()
+    if size > ROW_SLOTS:
+        raise ValueError(f"a model with {n_leaves} leaves does not fit one {ROW_SLOTS}-slot vector")
+    return size
+
+
+def publish_masks(paths: PlatformPaths, model: PassiveModel, features: pd.DataFrame,
+                  keys: BfvKeys) -> bytes:
+    """The platform's encrypted path indicators for ``features``' rows, in row order."""
+    indicators = platform_indicators(paths, model.router(features), len(features)).astype(np.int64)
+    block = block_size(len(paths.leaves))
+    per_ciphertext = ROW_SLOTS // block
+    blobs = [keys.public_bytes()]
+    for start in range(0, len(features), per_ciphertext):
+        chunk = indicators[start : start + per_ciphertext]
+        slots = np.zeros((per_ciphertext, block), dtype=np.int64)
+        slots[: len(chunk), : chunk.shape[1]] = chunk
+        blobs.append(ts.bfv_vector(keys.context, slots.ravel().tolist()).serialize())
+    fields = {"rows": len(features), "leaves": len(paths.leaves), "block": block}
+    return Message("platform_masks", fields, tuple(blobs)).to_bytes()
+
+
+class BankOnlineScorer:
+    """The bank's half: its trees, and the platform's encrypted indicators it was given."""
+
+    def __init__(self, trees: Sequence[Tree], base_score: float, n_bins: int, masks: bytes) -> None:
+        self._trees = list(trees)
+        self._leaves = leaves(trees)
+        self.paths = platform_paths(trees, self._leaves)
+        self._values = encode_leaves(np.array([leaf.value for leaf in self._leaves]), len(trees))
+        self._base = base_score
+        self._n_bins = n_bins
+        message = Message.from_bytes(masks, expect="platform_masks")
+        self._rows = int(message.fields["rows"])
+        self._block = int(message.fields["block"])
+        if int(message.fields["leaves"]) != len(self._leaves) or self._block != block_size(len(self._leaves)):
+            raise MessageFormatError("the platform's indicators were made for another model")
+        self._context = load_public(message.blobs[0])
+        self._ciphertexts = message.blobs[1:]
+        self._per_ciphertext = ROW_SLOTS // self._block
+
+    def request(self, row: int, bank_bins: np.ndarray) -> tuple[bytes, int]:
+        """The masked encrypted score of the enterprise at ``row`` (of the published rows),
+        from its bank bins (one row); returns the request and the mask to remove."""
+        if not 0 <= row < self._rows:
+            raise IndexError(f"row {row} is not among the {self._rows} enterprises the platform published")
+        weights = bank_indicators(self._trees, self._leaves, bank_bins.reshape(1, -1), self._n_bins)[0] * self._values
+        index, offset = divmod(row, self._per_ciphertext)
+        plain = np.zeros(ROW_SLOTS, dtype=np.int64)
+        plain[offset * self._block : offset * self._block + len(weights)] = weights
+        masks = [secrets.randbelow(PLAIN_PRIME) for _ in range(ROW_SLOTS)]
+        encrypted = ts.bfv_vector_from(self._context, self._ciphertexts[index])
+        total = (encrypted * plain.tolist() + masks).sum()
+        return Message("decrypt", {}, (total.serialize(),)).to_bytes(), sum(masks) % PLAIN_PRIME
+
+    def score(self, reply: bytes, mask: int) -> float:
+        (value,) = (int(v) for v in Message.from_bytes(reply, expect="decrypt").fields["values"])
+        unmasked = (value - mask) % PLAIN_PRIME
+        centered = unmasked - PLAIN_PRIME if unmasked > PLAIN_PRIME // 2 else unmasked
+        return float(self._base + decode_sums([centered])[0])
+
+
+def decrypt_masked(request: bytes, keys: BfvKeys) -> bytes:
+    """The platform's half of each online score: decrypt one masked sum, nothing else."""
+    (blob,) = Message.from_bytes(request, expect="decrypt").blobs
+    vector = ts.bfv_vector_from(keys.context, blob)
+    if vector.size() != 1:
+        raise MessageFormatError(f"a score request decrypts one value, not {vector.size()}")
+    value = int(vector.decrypt()[0]) % PLAIN_PRIME
+    return Message("decrypt", {"values": [value]}).to_bytes()
