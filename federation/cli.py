@@ -14,6 +14,7 @@ import grpc
 import typer
 
 from federation.data import DataError, load_table
+from federation.governance.categories import CATEGORIES, PURPOSE, UnknownCategory, categories_of
 from federation.security.certs import CertificateError, init_certificates, load_credentials
 from federation.security.roles import Role
 
@@ -21,9 +22,16 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Privacy-preserving joint credit modeling between a credit platform and banks.")
 certs_app = typer.Typer(no_args_is_help=True, help="Development certificates for mutual TLS.")
 app.add_typer(certs_app, name="certs")
+consent_app = typer.Typer(no_args_is_help=True, help="The consent registry: which enterprise authorizes which bank.")
+app.add_typer(consent_app, name="consent")
+audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+app.add_typer(audit_app, name="audit")
 
 CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and <name>.pem/.key.")]
 CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
+LegalBasis = Annotated[str | None, typer.Option(
+    help="Run on this documented legal basis instead of consent (e.g. historical borrowers under their "
+         "loan contracts); recorded on the job and in the audit log.")]
 
 
 def _logging(name: str, level: int = logging.INFO) -> None:
@@ -61,6 +69,108 @@ def certs_init(
     typer.echo(f"wrote CA and {len(parties) + 1} certificates to {directory}")
 
 
+@consent_app.command("grant")
+def consent_grant(
+    name: Annotated[str, typer.Option(help="The platform operator recording it (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    enterprise: Annotated[str, typer.Option(help="The authorizing enterprise's USCC.")],
+    bank: Annotated[str, typer.Option(help="The bank it authorizes.")],
+    until: Annotated[str, typer.Option(help="Last day the authorization holds, YYYY-MM-DD.")],
+    category: Annotated[list[str], typer.Option(help=f"A data category, repeat per category, or 'all': "
+                                                f"{', '.join(CATEGORIES)}.")],
+    purpose: Annotated[str, typer.Option(help="What the data may be used for (only 'financing').")] = PURPOSE,
+) -> None:
+    """Record that an enterprise authorizes a bank to use its data for financing."""
+    from federation.party.client import CoordinatorClient
+
+    categories = list(CATEGORIES) if category == ["all"] else category
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            consent = client.grant_consent(enterprise, bank, categories, until, purpose)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    typer.echo(consent.id)
+
+
+@consent_app.command("revoke")
+def consent_revoke(
+    name: Annotated[str, typer.Option(help="The platform operator recording it (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    consent_id: Annotated[str, typer.Option("--id", help="The consent to revoke.")],
+) -> None:
+    """Revoke a consent; jobs started from now on no longer use the enterprise's data."""
+    from federation.party.client import CoordinatorClient
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            client.revoke_consent(consent_id)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    typer.echo(f"revoked {consent_id}")
+
+
+@consent_app.command("list")
+def consent_list(
+    name: Annotated[str, typer.Option(help="Operator (every record) or bank (its own), by certificate.")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """Consent records the caller may see, one JSON line each."""
+    from google.protobuf.json_format import MessageToDict
+
+    from federation.party.client import CoordinatorClient
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            consents = client.list_consents()
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    for consent in consents:
+        typer.echo(json.dumps(MessageToDict(consent)))
+
+
+@audit_app.command("verify")
+def audit_verify(
+    store: Annotated[Path | None, typer.Option(help="The coordinator's store folder (its SQLite database).")
+                     ] = None,
+    db: Annotated[str | None, typer.Option(help="Or a SQLAlchemy URL of (a copy of) its database.")] = None,
+    head: Annotated[str | None, typer.Option(help="A head SHA-256 noted earlier; the chain must contain it.")
+                    ] = None,
+) -> None:
+    """Check the audit chain directly in the database; name the first edited or missing entry."""
+    from federation.coordinator.audit import verify_database
+
+    if (store is None) == (db is None):
+        _fail("give exactly one of --store and --db")
+    if store is not None and not (store / "coordinator.db").is_file():
+        _fail(f"no coordinator database in {store}")
+    verdict = verify_database(db or f"sqlite:///{store / 'coordinator.db'}", head)
+    if not verdict.ok:
+        _fail(f"audit log fails verification at entry {verdict.first_bad}: {verdict.problem}")
+    typer.echo(f"audit log intact: {verdict.entries} entries, head {verdict.head_sha256}")
+
+
+@audit_app.command("summary")
+def audit_summary(
+    name: Annotated[str, typer.Option(help="A regulator or operator (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """Counts per action, party and data category, and the chain's head, as one JSON object."""
+    from google.protobuf.json_format import MessageToDict
+
+    from federation.party.client import CoordinatorClient
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            summary = client.audit_summary()
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    typer.echo(json.dumps(MessageToDict(summary, always_print_fields_with_no_presence=True)))
+
+
 @app.command()
 def coordinator(
     certs: CertsDir,
@@ -94,6 +204,10 @@ def party(
         help="How long to keep retrying while the coordinator is unreachable.")] = 60.0,
     psi_epoch_hours: Annotated[float, typer.Option(
         help="Platform only: blind the register once per this many hours, ahead of jobs; 0 = per job.")] = 24.0,
+    enforce_consent: Annotated[bool, typer.Option(
+        help="Platform only: restrict every job to the enterprises that authorize its bank. Switch off "
+             "only for data without consent records (evaluations, benchmarks); jobs then report "
+             "basis 'not_checked' to the audit log.")] = True,
 ) -> None:
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
@@ -107,7 +221,9 @@ def party(
     try:
         credentials = load_credentials(certs, name)
         table = load_table(data, schema, role=role.value)
-    except (CertificateError, DataError) as exc:
+        if role is Role.PLATFORM and enforce_consent:
+            categories_of(table.features.columns)
+    except (CertificateError, DataError, UnknownCategory) as exc:
         _fail(str(exc))
     workdir.mkdir(parents=True, exist_ok=True)
     register = None
@@ -120,7 +236,8 @@ def party(
         signal.signal(sig, lambda *_: stop.set())
     with CoordinatorClient(coordinator, credentials, reconnect_seconds=reconnect_seconds) as client:
         agent = PartyAgent(client, role, table, workdir,
-                           handlers(psi_workers=psi_workers, psi_register=register),
+                           handlers(enforce_consent=enforce_consent, psi_workers=psi_workers,
+                                    psi_register=register),
                            receive_timeout=receive_timeout)
         try:
             agent.run(stop)
@@ -151,13 +268,18 @@ def psi(
     certs: CertsDir,
     platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 1800.0,
+    legal_basis: LegalBasis = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Align the bank's customers with the platform by private set intersection."""
     from federation.party.client import CoordinatorClient, JobFailed, job_summary
 
+    params = {} if legal_basis is None else {"legal_basis": legal_basis}
     with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
-        job = client.submit_job("psi", [platform])
+        try:
+            job = client.submit_job("psi", [platform], params)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
         try:
             job = client.wait_for_job(job.id, timeout)
         except (JobFailed, TimeoutError) as exc:
@@ -185,6 +307,7 @@ def train(
     encryption: Annotated[str, typer.Option(help="HE backend: heu-ou, heu-zpaillier or phe-paillier.")
                           ] = "heu-ou",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
+    legal_basis: LegalBasis = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Train a joint SecureBoost model with the platform, gradients encrypted under the bank's key."""
@@ -195,6 +318,8 @@ def train(
         "random_state": seed, "encryption": encryption}}
     if test_size is not None:
         params["holdout"] = {"test_size": test_size, "seed": seed}
+    if legal_basis is not None:
+        params["legal_basis"] = legal_basis
     with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
         try:
             job = client.wait_for_job(client.submit_job("secureboost", [platform], params).id, timeout)

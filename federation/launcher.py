@@ -34,7 +34,9 @@ class PartySpec:
 class LocalFederation:
     def __init__(self, workdir: Path, parties: list[PartySpec], *, psi_workers: int | None = None,
                  psi_epoch_hours: float | None = None, receive_timeout: float | None = None,
-                 start_timeout: float = 120.0) -> None:
+                 enforce_consent: bool = False, start_timeout: float = 120.0) -> None:
+        """``enforce_consent`` is off by default: the demo's, ``evaluate``'s and the benchmarks'
+        data carry no consent records, so their platform runs with basis 'not_checked'."""
         self.workdir = workdir
         self.parties = parties
         self.certs = workdir / "certs"
@@ -43,6 +45,7 @@ class LocalFederation:
         self._psi_workers = psi_workers
         self._psi_epoch_hours = psi_epoch_hours
         self._receive_timeout = receive_timeout
+        self._enforce_consent = enforce_consent
         self._start_timeout = start_timeout
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -111,6 +114,8 @@ class LocalFederation:
             args += ["--psi-epoch-hours", str(self._psi_epoch_hours)]
         if self._receive_timeout is not None:
             args += ["--receive-timeout", str(self._receive_timeout)]
+        if party.role is Role.PLATFORM and not self._enforce_consent:
+            args += ["--no-enforce-consent"]
         self._spawn(party.name, args)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from federation.security.roles import Role
+from federation.security.tls import Identity
+
 
 class CoordinatorError(Exception):
     """Base class: the message is shown to the caller as it is, so it names the party or field."""
@@ -29,3 +32,10 @@ class AlreadyRelayed(Conflict):
 
 class TooLarge(CoordinatorError):
     pass
+
+
+def require_role(caller: Identity, what: str, *roles: Role) -> None:
+    """Refuse a caller whose certificate's role is not among ``roles``, naming both."""
+    if caller.role not in roles:
+        allowed = " or ".join(r.value for r in roles)
+        raise PermissionDenied(f"{caller.name} ({caller.role.value}) cannot {what}; only the {allowed} role can")

@@ -17,16 +17,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
+from federation.coordinator.audit import AuditLog, AuditSummary
+from federation.coordinator.consents import ConsentRegistry
+from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
 from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
+from federation.governance.categories import PURPOSE
 from federation.security.roles import Role
 from federation.security.tls import Identity
 
 log = logging.getLogger(__name__)
 _TAG_RE = re.compile(r"^[a-z0-9_./-]{1,128}$")
 _MAX_PARAMS = 64 * 1024
+_MAX_LEGAL_BASIS = 500
+# Only the parties of a protocol exchange its messages and report on its jobs.
+_PROTOCOL_ROLES = (Role.BANK, Role.PLATFORM)
 
 
 def _parse_json_object(text: str, field: str) -> dict[str, Any]:
@@ -43,10 +49,50 @@ def _parse_json_object(text: str, field: str) -> dict[str, Any]:
     return value
 
 
+def _governance(params: dict[str, Any]) -> dict[str, Any]:
+    """A job's purpose (financing, the only one) and, when consent is not its basis, the
+    documented legal basis it runs under; both go into the audit log."""
+    purpose = params.get("purpose", PURPOSE)
+    if purpose != PURPOSE:
+        raise InvalidArgument(f"params.purpose {purpose!r} is not allowed; the only purpose is {PURPOSE!r}")
+    details: dict[str, Any] = {"purpose": PURPOSE}
+    if "legal_basis" in params:
+        basis = params["legal_basis"]
+        if not isinstance(basis, str) or not basis.strip() or len(basis) > _MAX_LEGAL_BASIS:
+            raise InvalidArgument(f"params.legal_basis must be a non-empty text of at most {_MAX_LEGAL_BASIS} "
+                                  f"characters naming the documented basis, got {basis!r}")
+        details["legal_basis"] = basis
+    return details
+
+
+def _enterprises_used(job: JobRow) -> int | None:
+    """How many enterprises a finished job involved, from what its parties reported."""
+    for participant in job.participants:
+        result = participant.result
+        if "intersection_size" in result:
+            return int(result["intersection_size"])
+        metrics = result.get("model", {}).get("metrics", {})
+        if "n_intersection" in metrics:
+            return int(metrics["n_intersection"])
+    return None
+
+
+def _consent_basis(job: JobRow) -> dict[str, Any]:
+    """What the platform reported about the job's basis: categories and authorized count."""
+    for participant in job.participants:
+        consent = participant.result.get("consent")
+        if isinstance(consent, dict):
+            return {"basis": str(consent.get("basis", "")), "categories": list(consent.get("categories", [])),
+                    "authorized": consent.get("authorized")}
+    return {}
+
+
 class CoordinatorService:
     def __init__(self, sessions: sessionmaker, mailbox: Mailbox) -> None:
         self._sessions = sessions
         self.mailbox = mailbox
+        self.audit = AuditLog(sessions)
+        self.consents = ConsentRegistry(sessions, self.audit)
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
 
@@ -94,6 +140,7 @@ class CoordinatorService:
         if caller.role is not spec.initiator:
             raise PermissionDenied(f"{caller.name} ({caller.role.value}) cannot start a {kind} job")
         params = _parse_json_object(params_json, "params_json")
+        governance = _governance(params)
         if len(parties) != len(spec.participants) or len(set(parties)) != len(parties):
             raise InvalidArgument(f"a {kind} job takes {len(spec.participants)} other party(ies), got {parties}")
         if caller.name in parties:
@@ -102,7 +149,7 @@ class CoordinatorService:
             self._check_aligned_on(spec.aligned_on, params, {caller.name, *parties})
         job = JobRow(id=str(uuid.uuid4()), kind=kind, initiator=caller.name,
                      state=State.PENDING.value, params=params)
-        with self._sessions.begin() as session:
+        with self.audit.transaction() as session:
             roster = [(caller.name, caller.role)]
             for name, role in zip(parties, spec.participants):
                 party = session.get(PartyRow, name)
@@ -115,6 +162,8 @@ class CoordinatorService:
                 job.participants.append(ParticipantRow(party=name, position=position, role=role.value,
                                                        state=State.PENDING.value))
             session.add(job)
+            self.audit.record(session, caller, "job.submit", job.id,
+                              {"kind": kind, "parties": [name for name, _ in roster], **governance})
         log.info("job %s (%s) submitted by %s with %s", job.id, kind, caller.name, parties)
         self._touch(job.id)
         return self.get_job(caller, job.id)
@@ -144,10 +193,11 @@ class CoordinatorService:
             ))
 
     def report_status(self, caller: Identity, job_id: str, state: State, detail: str, result_json: str) -> JobRow:
+        require_role(caller, "report on a job", *_PROTOCOL_ROLES)
         if state is State.PENDING:
             raise InvalidArgument("a party can report running, succeeded or failed, not pending")
         result = _parse_json_object(result_json, "result_json")
-        with self._sessions.begin() as session:
+        with self.audit.transaction() as session:
             job = session.get(JobRow, job_id)
             me = None if job is None else next((p for p in job.participants if p.party == caller.name), None)
             if job is None or me is None:
@@ -162,14 +212,33 @@ class CoordinatorService:
             if new_state is State.FAILED and not job.error:
                 failed = next(p for p in job.participants if p.state == State.FAILED.value)
                 job.error = f"{failed.party}: {failed.detail}"
+            changed = new_state.value != job.state
             job.state, job.updated_at = new_state.value, utcnow()
+            if changed:
+                self._audit_state(session, caller, job, new_state)
             if new_state is State.SUCCEEDED and JOB_KINDS[job.kind].trains_model:
-                session.add(self._registry_entry(session, job))
+                model = self._registry_entry(session, job)
+                session.add(model)
+                self.audit.record(session, caller, "model.register", model.id, {
+                    "kind": model.kind, "owner": model.owner, "version": model.version, "purpose": PURPOSE,
+                    "enterprises": _enterprises_used(job), **_consent_basis(job)})
         log.info("job %s: %s reported %s; job is %s", job_id, caller.name, state.value, new_state.value)
         if new_state is State.SUCCEEDED:
             self.mailbox.purge(job_id)
         self._touch(job_id)
         return self.get_job(caller, job_id)
+
+    def _audit_state(self, session: Session, caller: Identity, job: JobRow, state: State) -> None:
+        """A job's state change, with counts and the basis it ran on; a failure's text is
+        left out, since a party's error message may quote data."""
+        details: dict[str, Any] = {"kind": job.kind, "purpose": job.params.get("purpose", PURPOSE)}
+        if "legal_basis" in job.params:
+            details["legal_basis"] = job.params["legal_basis"]
+        if state is State.SUCCEEDED:
+            details |= {"enterprises": _enterprises_used(job), **_consent_basis(job)}
+        if state is State.FAILED:
+            details["failed_party"] = next(p.party for p in job.participants if p.state == State.FAILED.value)
+        self.audit.record(session, caller, f"job.{state.value}", job.id, details)
 
     @staticmethod
     def _registry_entry(session: Session, job: JobRow) -> ModelRow:
@@ -189,6 +258,19 @@ class CoordinatorService:
         with self._sessions() as session:
             rows = session.scalars(select(ModelRow).order_by(ModelRow.created_at))
             return [row for row in rows if caller.name in row.parts]
+
+    # consent and audit ------------------------------------------------------------
+    def authorized_enterprises(self, caller: Identity, job_id: str, categories: list[str]) -> list[str]:
+        """For the platform of a running job: who authorizes the job's bank for these categories."""
+        require_role(caller, "look up consents", Role.PLATFORM)
+        job = self.get_job(caller, job_id)
+        if State(job.state).terminal:
+            raise Conflict(f"job {job_id} is {job.state}; consent is looked up while a job runs")
+        return self.consents.authorized(caller, job_id, job.initiator, categories)
+
+    def audit_summary(self, caller: Identity) -> AuditSummary:
+        require_role(caller, "read the audit summary", Role.REGULATOR, Role.OPERATOR)
+        return self.audit.summary()
 
     # change notification for WatchJobs --------------------------------------------
     def _touch(self, job_id: str) -> None:
@@ -217,6 +299,7 @@ class CoordinatorService:
 
     # relay -----------------------------------------------------------------------
     def _check_relay(self, caller: Identity, job_id: str, other: str, tag: str, *, sending: bool) -> None:
+        require_role(caller, "relay protocol messages", *_PROTOCOL_ROLES)
         if not _TAG_RE.match(tag):
             raise InvalidArgument(f"message tag {tag!r} must be 1-128 characters of a-z, 0-9, '_./-'")
         job = self.get_job(caller, job_id)

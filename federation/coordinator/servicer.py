@@ -17,7 +17,8 @@ from federation.coordinator.errors import (
 )
 from federation.coordinator.jobs import State
 from federation.coordinator.service import CoordinatorService
-from federation.coordinator.store import JobRow, ModelRow, PartyRow
+from federation.coordinator.audit import AuditSummary
+from federation.coordinator.store import ConsentRow, JobRow, ModelRow, PartyRow
 from federation.rpc import coordinator_pb2 as pb
 from federation.rpc import coordinator_pb2_grpc as pb_grpc
 from federation.rpc.chunking import ChunkingError, chunk_message, read_header
@@ -103,6 +104,24 @@ def model_to_proto(row: ModelRow) -> pb.Model:
     )
 
 
+def consent_to_proto(row: ConsentRow) -> pb.Consent:
+    consent = pb.Consent(id=row.id, enterprise=row.enterprise, bank=row.bank, purpose=row.purpose,
+                         categories=row.categories, valid_until=row.valid_until.isoformat(),
+                         granted_by=row.granted_by, granted_at=_timestamp(row.granted_at),
+                         revoked_by=row.revoked_by)
+    if row.revoked_at is not None:
+        consent.revoked_at.CopyFrom(_timestamp(row.revoked_at))
+    return consent
+
+
+def audit_summary_to_proto(summary: AuditSummary) -> pb.AuditSummaryResponse:
+    return pb.AuditSummaryResponse(
+        entries=summary.entries, head_sha256=summary.head_sha256, by_action=dict(summary.by_action),
+        by_party=dict(summary.by_party), by_category=dict(summary.by_category),
+        enterprises_by_action=dict(summary.enterprises_by_action),
+    )
+
+
 class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def __init__(self, service: CoordinatorService) -> None:
         self._service = service
@@ -131,6 +150,32 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     @_rpc
     def ListModels(self, caller: Identity, request: pb.ListModelsRequest, context: Any) -> pb.ListModelsResponse:
         return pb.ListModelsResponse(models=[model_to_proto(m) for m in self._service.list_models(caller)])
+
+    @_rpc
+    def GrantConsent(self, caller: Identity, request: pb.GrantConsentRequest, context: Any) -> pb.Consent:
+        return consent_to_proto(self._service.consents.grant(
+            caller, request.enterprise, request.bank, request.purpose, list(request.categories),
+            request.valid_until))
+
+    @_rpc
+    def RevokeConsent(self, caller: Identity, request: pb.RevokeConsentRequest, context: Any) -> pb.Consent:
+        return consent_to_proto(self._service.consents.revoke(caller, request.consent_id))
+
+    @_rpc
+    def ListConsents(self, caller: Identity, request: pb.ListConsentsRequest, context: Any
+                     ) -> pb.ListConsentsResponse:
+        return pb.ListConsentsResponse(consents=[consent_to_proto(c) for c in self._service.consents.list(caller)])
+
+    @_rpc
+    def ListAuthorizedEnterprises(self, caller: Identity, request: pb.ListAuthorizedEnterprisesRequest,
+                                  context: Any) -> pb.ListAuthorizedEnterprisesResponse:
+        return pb.ListAuthorizedEnterprisesResponse(enterprises=self._service.authorized_enterprises(
+            caller, request.job_id, list(request.categories)))
+
+    @_rpc
+    def AuditSummary(self, caller: Identity, request: pb.AuditSummaryRequest, context: Any
+                     ) -> pb.AuditSummaryResponse:
+        return audit_summary_to_proto(self._service.audit_summary(caller))
 
     @_rpc
     def ReportStatus(self, caller: Identity, request: pb.ReportStatusRequest, context: Any) -> pb.Job:

@@ -1,4 +1,4 @@
-"""The coordinator's durable registries: parties, jobs, participants and relayed messages.
+"""The coordinator's durable registries: parties, jobs, messages, models, consents, audit log.
 
 Everything the coordinator knows lives here, so a restarted coordinator carries on
 where it stopped. Only metadata is stored: message payloads are ciphertexts or
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
@@ -92,6 +92,47 @@ class ModelRow(Base):
     protocol: Mapped[dict[str, Any]] = mapped_column(default=dict)
     parts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ConsentRow(Base):
+    """An enterprise's authorization of one bank, for financing, for some data categories.
+
+    Revocation stamps the row instead of deleting it: the record of what was allowed
+    when is itself governance data.
+    """
+
+    __tablename__ = "consents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(18), index=True)
+    bank: Mapped[str] = mapped_column(String(63), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    granted_by: Mapped[str] = mapped_column(String(63))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_by: Mapped[str] = mapped_column(String(63), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class AuditRow(Base):
+    """One entry of the hash-chained audit log (see ``federation.coordinator.audit``).
+
+    ``at`` is kept as the exact ISO text that was hashed, since databases differ in
+    how they round-trip time zones.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(63))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -89,6 +89,27 @@ class CoordinatorClient:
         return list(self._retrying(lambda: self._stub.ListModels(pb.ListModelsRequest(),
                                                                  timeout=self._timeout)).models)
 
+    def grant_consent(self, enterprise: str, bank: str, categories: list[str], valid_until: str,
+                      purpose: str = "financing") -> pb.Consent:
+        request = pb.GrantConsentRequest(enterprise=enterprise, bank=bank, purpose=purpose,
+                                         categories=categories, valid_until=valid_until)
+        return self._stub.GrantConsent(request, timeout=self._timeout)
+
+    def revoke_consent(self, consent_id: str) -> pb.Consent:
+        return self._stub.RevokeConsent(pb.RevokeConsentRequest(consent_id=consent_id), timeout=self._timeout)
+
+    def list_consents(self) -> list[pb.Consent]:
+        return list(self._retrying(lambda: self._stub.ListConsents(pb.ListConsentsRequest(),
+                                                                   timeout=self._timeout)).consents)
+
+    def authorized_enterprises(self, job_id: str, categories: list[str]) -> list[str]:
+        request = pb.ListAuthorizedEnterprisesRequest(job_id=job_id, categories=categories)
+        return list(self._retrying(lambda: self._stub.ListAuthorizedEnterprises(
+            request, timeout=self._timeout)).enterprises)
+
+    def audit_summary(self) -> pb.AuditSummaryResponse:
+        return self._retrying(lambda: self._stub.AuditSummary(pb.AuditSummaryRequest(), timeout=self._timeout))
+
     def watch_jobs(self) -> Iterator[pb.Job]:
         """Jobs involving this party; the stream ends when the coordinator goes away."""
         return self._stub.WatchJobs(pb.WatchJobsRequest())

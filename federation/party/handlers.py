@@ -11,11 +11,14 @@ from federation.party.secureboost_job import bank_secureboost, platform_securebo
 from federation.security.roles import Role
 
 
-def handlers(*, psi_workers: int | None = None, psi_register: BlindedRegister | None = None
-             ) -> dict[tuple[str, Role], Handler]:
+def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
+             psi_register: BlindedRegister | None = None) -> dict[tuple[str, Role], Handler]:
+    """``enforce_consent`` restricts the platform's side of every job to the enterprises
+    that authorize the job's bank (see ``federation.party.consent``)."""
     return {
         ("psi", Role.BANK): partial(bank_psi, workers=psi_workers),
-        ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers, register=psi_register),
+        ("psi", Role.PLATFORM): partial(platform_psi, workers=psi_workers, register=psi_register,
+                                        enforce_consent=enforce_consent),
         ("secureboost", Role.BANK): bank_secureboost,
-        ("secureboost", Role.PLATFORM): platform_secureboost,
+        ("secureboost", Role.PLATFORM): partial(platform_secureboost, enforce_consent=enforce_consent),
     }

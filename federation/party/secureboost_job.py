@@ -17,6 +17,7 @@ answers from the mailbox, so the job ends with the model an uninterrupted run gr
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from federation.crypto.backend import SecretContext
 from federation.files import read_json, write_atomic, write_json
 from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
-from federation.party.psi_job import INTERSECTION_FILE, STATE_FILE
+from federation.party.consent import ConsentRefused, ConsentScope, job_scope
+from federation.party.psi_job import INTERSECTION_FILE, STATE_FILE, offered_rows
 from federation.psi import PartyState
 from federation.psi.platform import PlatformPSI
 from federation.security.roles import Role
@@ -119,14 +121,17 @@ def bank_secureboost(context: JobContext) -> dict[str, Any]:
                       "metrics": metrics, "part": _part_entry(part)}}
 
 
-def platform_secureboost(context: JobContext) -> dict[str, Any]:
+def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
     bank = context.peer(Role.BANK)
+    scope = job_scope(context, enforce_consent)
     setup_channel = RelayChannel(context, bank, f"sb/{SETUP_SCOPE}", keep_first=True)
     setup = Message.from_bytes(setup_channel.receive(), expect="setup")
     train_handles, train, valid, test_handles = (unpack_ints(blob) for blob in _blobs(setup, 4))
     rows_for = _platform_rows(context, str(setup.fields["psi_job"]))
+    train_rows, test_rows = rows_for(train_handles), rows_for(test_handles)
+    _check_consent(context, scope, bank, np.concatenate([train_rows, test_rows]))
     features = context.table.features
-    training = features.iloc[rows_for(train_handles)].reset_index(drop=True)
+    training = features.iloc[train_rows].reset_index(drop=True)
     local = LocalPassiveParty(training, train, valid if len(valid) else None, max_bin=int(setup.fields["max_bin"]),
                               colsample=float(setup.fields["colsample"]), seed=int(setup.fields["seed"]))
     state_file = context.workdir / PLATFORM_STATE_FILE
@@ -137,7 +142,7 @@ def platform_secureboost(context: JobContext) -> dict[str, Any]:
         local.restore(saved["model"], rounds)
     part = context.models_dir / context.job.id / PLATFORM_PART
     trainer = PlatformTrainer(local, get_backend(str(setup.fields["scheme"])),
-                              holdout=features.iloc[rows_for(test_handles)].reset_index(drop=True),
+                              holdout=features.iloc[test_rows].reset_index(drop=True),
                               rounds=rounds, on_finish=lambda _: write_json(part, local.model.to_dict()))
     setup_channel.send(Message("setup", {"rows": len(training)}).to_bytes())
     setup_channel.send(trainer.handle(setup_channel.receive()))
@@ -148,7 +153,21 @@ def platform_secureboost(context: JobContext) -> dict[str, Any]:
         if trainer.rounds != rounds:
             rounds = trainer.rounds
             write_json(state_file, {"rounds": rounds, "model": local.model.to_dict()})
-    return {"model_part": _part_entry(part), "rows": len(training), "features": local.layout.n_features}
+    return {"model_part": _part_entry(part), "rows": len(training), "features": local.layout.n_features,
+            "consent": scope.report()}
+
+
+def _check_consent(context: JobContext, scope: ConsentScope, bank: str, rows: np.ndarray) -> None:
+    """Refuse the whole job, naming how many, if any row's enterprise does not authorize the
+    bank at job start: a model must not learn from data it was not allowed to see."""
+    if scope.enterprises is None:
+        return
+    refused = sum(1 for id_ in context.table.ids[rows].tolist() if id_ not in scope.enterprises)
+    if refused:
+        raise ConsentRefused(
+            f"{refused} of the {len(rows)} enterprises in this training job do not (or no longer) authorize "
+            f"{bank} for financing with {', '.join(scope.categories)}; run PSI again to align on current "
+            f"consents, or submit the job with a documented params.legal_basis")
 
 
 def _aligned(context: JobContext, psi_job: str) -> pd.DataFrame:
@@ -167,7 +186,7 @@ def _platform_rows(context: JobContext, psi_job: str) -> Any:
     if not path.exists():
         raise FileNotFoundError(f"{context.me} has no state for PSI job {psi_job!r}")
     psi = PlatformPSI(context.table.ids.tolist(), state=PartyState.load(path))
-    return psi.rows_for_handles
+    return partial(offered_rows, context.job_dir(psi_job), psi)
 
 
 def _key_pair(path: Path, scheme: str, key_bits: int) -> SecretContext:

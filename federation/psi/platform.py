@@ -5,7 +5,9 @@ from functools import cached_property
 
 import numpy as np
 
+from federation.psi.blinding import blind_ids
 from federation.psi.messages import BankBlinded, DoubleBlinded, PlatformBlinded
+from federation.psi.parallel import map_chunks
 from federation.psi.party import Party
 from federation.psi.state import PartyState
 
@@ -43,6 +45,14 @@ class PlatformPSI(Party):
     def blinded(self) -> PlatformBlinded:
         """H(y)^b in handle order; computed once, so a resend costs nothing."""
         return self._blinded
+
+    def blinded_for(self, handles: np.ndarray) -> PlatformBlinded:
+        """H(y)^b for ``handles`` only, in that order. Sliced from the whole register when it
+        is already blinded (a key epoch), otherwise only these ids are blinded."""
+        if "_blinded" in self.__dict__:
+            return PlatformBlinded(self._blinded.points[handles])
+        ids = [self._ids[row] for row in self._state.order[handles].tolist()]
+        return PlatformBlinded(map_chunks(blind_ids, self._state.scalar, ids, workers=self._workers))
 
     def double_blind(self, bank_blinded: BankBlinded) -> DoubleBlinded:
         """(H(x)^a)^b, row for row, so the bank can line answers up with its own order."""

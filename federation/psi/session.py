@@ -8,6 +8,8 @@ at once, which lets both parties' heaviest step run at the same time.
 from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
+
 from federation.psi.bank import BankPSI, BankPSIResult
 from federation.psi.messages import BankBlinded, DoubleBlinded, PlatformBlinded
 from federation.psi.platform import PlatformPSI
@@ -39,15 +41,19 @@ def run_platform(
     workers: int | None = None,
     state: PartyState | None = None,
     blinded: PlatformBlinded | None = None,
+    handles: np.ndarray | None = None,
 ) -> PlatformPSI:
     """Returns the party so the caller can later map the bank's handles to rows.
-    ``blinded`` is the register already blinded under ``state`` (see ``with_blinded``)."""
+    ``blinded`` is the register already blinded under ``state`` (see ``with_blinded``).
+    ``handles`` restricts what the bank can match to those handles of the register (e.g.
+    the enterprises that authorize it); the bank's handles are then positions in that list."""
     if blinded is None:
         platform = PlatformPSI(ids, workers=workers, state=state)
     elif state is None:
         raise ValueError("a precomputed PlatformBlinded needs the state it was made with")
     else:
         platform = PlatformPSI.with_blinded(ids, blinded, state=state, workers=workers)
-    channel.send(platform.blinded().to_bytes())
+    sent = platform.blinded() if handles is None else platform.blinded_for(handles)
+    channel.send(sent.to_bytes())
     channel.send(platform.double_blind(BankBlinded.from_bytes(channel.receive())).to_bytes())
     return platform

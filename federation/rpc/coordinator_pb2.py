@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n federation/rpc/coordinator.proto\x12\x0c\x66\x65\x64\x63redit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\x05Party\x12\x0c\n\x04name\x18\x01 \x01(\t\x12 \n\x04role\x18\x02 \x01(\x0e\x32\x12.fedcredit.v1.Role\x12\x1a\n\x12\x63\x65rtificate_sha256\x18\x03 \x01(\t\x12\x31\n\rregistered_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tlast_seen\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"{\n\x0fRegisterRequest\x12\x39\n\x06labels\x18\x01 \x03(\x0b\x32).fedcredit.v1.RegisterRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x14\n\x12ListPartiesRequest\";\n\x13ListPartiesResponse\x12$\n\x07parties\x18\x01 \x03(\x0b\x32\x13.fedcredit.v1.Party\"\x8a\x01\n\x0bParticipant\x12\r\n\x05party\x18\x01 \x01(\t\x12 \n\x04role\x18\x02 \x01(\x0e\x32\x12.fedcredit.v1.Role\x12%\n\x05state\x18\x03 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x13\n\x0bresult_json\x18\x05 \x01(\t\"\x8e\x02\n\x03Job\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tinitiator\x18\x03 \x01(\t\x12/\n\x0cparticipants\x18\x04 \x03(\x0b\x32\x19.fedcredit.v1.Participant\x12%\n\x05state\x18\x05 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x13\n\x0bparams_json\x18\x06 \x01(\t\x12\r\n\x05\x65rror\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x10SubmitJobRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07parties\x18\x02 \x03(\t\x12\x13\n\x0bparams_json\x18\x03 \x01(\t\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x11\n\x0fListJobsRequest\"3\n\x10ListJobsResponse\x12\x1f\n\x04jobs\x18\x01 \x03(\x0b\x32\x11.fedcredit.v1.Job\"\x12\n\x10WatchJobsRequest\"q\n\x13ReportStatusRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12%\n\x05state\x18\x02 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\x13\n\x0bresult_json\x18\x04 \x01(\t\"8\n\tModelPart\x12\r\n\x05party\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0e\n\x06sha256\x18\x03 \x01(\t\"\xdb\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\r\x12\x13\n\x0bparams_json\x18\x05 \x01(\t\x12\x14\n\x0cmetrics_json\x18\x06 \x01(\t\x12\x15\n\rprotocol_json\x18\x07 \x01(\t\x12&\n\x05parts\x18\x08 \x03(\x0b\x32\x17.fedcredit.v1.ModelPart\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x13\n\x11ListModelsRequest\"9\n\x12ListModelsResponse\x12#\n\x06models\x18\x01 \x03(\x0b\x32\x13.fedcredit.v1.Model\"m\n\rMessageHeader\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x04\x12\x0e\n\x06sha256\x18\x05 \x01(\x0c\x12\x0e\n\x06sender\x18\x06 \x01(\t\"U\n\x0cMessageChunk\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.fedcredit.v1.MessageHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\"\n\x0cSendResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\"=\n\x0eReceiveRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0e\n\x06sender\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t*e\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_PLATFORM\x10\x01\x12\r\n\tROLE_BANK\x10\x02\x12\x11\n\rROLE_OPERATOR\x10\x03\x12\x12\n\x0eROLE_REGULATOR\x10\x04*\x82\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x32\xc8\x05\n\x0b\x43oordinator\x12>\n\x08Register\x12\x1d.fedcredit.v1.RegisterRequest\x1a\x13.fedcredit.v1.Party\x12R\n\x0bListParties\x12 .fedcredit.v1.ListPartiesRequest\x1a!.fedcredit.v1.ListPartiesResponse\x12>\n\tSubmitJob\x12\x1e.fedcredit.v1.SubmitJobRequest\x1a\x11.fedcredit.v1.Job\x12\x38\n\x06GetJob\x12\x1b.fedcredit.v1.GetJobRequest\x1a\x11.fedcredit.v1.Job\x12I\n\x08ListJobs\x12\x1d.fedcredit.v1.ListJobsRequest\x1a\x1e.fedcredit.v1.ListJobsResponse\x12@\n\tWatchJobs\x12\x1e.fedcredit.v1.WatchJobsRequest\x1a\x11.fedcredit.v1.Job0\x01\x12\x44\n\x0cReportStatus\x12!.fedcredit.v1.ReportStatusRequest\x1a\x11.fedcredit.v1.Job\x12O\n\nListModels\x12\x1f.fedcredit.v1.ListModelsRequest\x1a .fedcredit.v1.ListModelsResponse\x12@\n\x04Send\x12\x1a.fedcredit.v1.MessageChunk\x1a\x1a.fedcredit.v1.SendResponse(\x01\x12\x45\n\x07Receive\x12\x1c.fedcredit.v1.ReceiveRequest\x1a\x1a.fedcredit.v1.MessageChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n federation/rpc/coordinator.proto\x12\x0c\x66\x65\x64\x63redit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\x05Party\x12\x0c\n\x04name\x18\x01 \x01(\t\x12 \n\x04role\x18\x02 \x01(\x0e\x32\x12.fedcredit.v1.Role\x12\x1a\n\x12\x63\x65rtificate_sha256\x18\x03 \x01(\t\x12\x31\n\rregistered_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tlast_seen\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"{\n\x0fRegisterRequest\x12\x39\n\x06labels\x18\x01 \x03(\x0b\x32).fedcredit.v1.RegisterRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x14\n\x12ListPartiesRequest\";\n\x13ListPartiesResponse\x12$\n\x07parties\x18\x01 \x03(\x0b\x32\x13.fedcredit.v1.Party\"\x8a\x01\n\x0bParticipant\x12\r\n\x05party\x18\x01 \x01(\t\x12 \n\x04role\x18\x02 \x01(\x0e\x32\x12.fedcredit.v1.Role\x12%\n\x05state\x18\x03 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x13\n\x0bresult_json\x18\x05 \x01(\t\"\x8e\x02\n\x03Job\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tinitiator\x18\x03 \x01(\t\x12/\n\x0cparticipants\x18\x04 \x03(\x0b\x32\x19.fedcredit.v1.Participant\x12%\n\x05state\x18\x05 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x13\n\x0bparams_json\x18\x06 \x01(\t\x12\r\n\x05\x65rror\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x10SubmitJobRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07parties\x18\x02 \x03(\t\x12\x13\n\x0bparams_json\x18\x03 \x01(\t\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x11\n\x0fListJobsRequest\"3\n\x10ListJobsResponse\x12\x1f\n\x04jobs\x18\x01 \x03(\x0b\x32\x11.fedcredit.v1.Job\"\x12\n\x10WatchJobsRequest\"q\n\x13ReportStatusRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12%\n\x05state\x18\x02 \x01(\x0e\x32\x16.fedcredit.v1.JobState\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\x13\n\x0bresult_json\x18\x04 \x01(\t\"8\n\tModelPart\x12\r\n\x05party\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0e\n\x06sha256\x18\x03 \x01(\t\"\xdb\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\r\x12\x13\n\x0bparams_json\x18\x05 \x01(\t\x12\x14\n\x0cmetrics_json\x18\x06 \x01(\t\x12\x15\n\rprotocol_json\x18\x07 \x01(\t\x12&\n\x05parts\x18\x08 \x03(\x0b\x32\x17.fedcredit.v1.ModelPart\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x13\n\x11ListModelsRequest\"9\n\x12ListModelsResponse\x12#\n\x06models\x18\x01 \x03(\x0b\x32\x13.fedcredit.v1.Model\"\xf9\x01\n\x07\x43onsent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nenterprise\x18\x02 \x01(\t\x12\x0c\n\x04\x62\x61nk\x18\x03 \x01(\t\x12\x0f\n\x07purpose\x18\x04 \x01(\t\x12\x12\n\ncategories\x18\x05 \x03(\t\x12\x13\n\x0bvalid_until\x18\x06 \x01(\t\x12\x12\n\ngranted_by\x18\x07 \x01(\t\x12.\n\ngranted_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrevoked_by\x18\t \x01(\t\x12.\n\nrevoked_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"q\n\x13GrantConsentRequest\x12\x12\n\nenterprise\x18\x01 \x01(\t\x12\x0c\n\x04\x62\x61nk\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x12\n\ncategories\x18\x04 \x03(\t\x12\x13\n\x0bvalid_until\x18\x05 \x01(\t\"*\n\x14RevokeConsentRequest\x12\x12\n\nconsent_id\x18\x01 \x01(\t\"\x15\n\x13ListConsentsRequest\"?\n\x14ListConsentsResponse\x12\'\n\x08\x63onsents\x18\x01 \x03(\x0b\x32\x15.fedcredit.v1.Consent\"F\n ListAuthorizedEnterprisesRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x12\n\ncategories\x18\x02 \x03(\t\"8\n!ListAuthorizedEnterprisesResponse\x12\x13\n\x0b\x65nterprises\x18\x01 \x03(\t\"\x15\n\x13\x41uditSummaryRequest\"\xb9\x04\n\x14\x41uditSummaryResponse\x12\x0f\n\x07\x65ntries\x18\x01 \x01(\x04\x12\x13\n\x0bhead_sha256\x18\x02 \x01(\t\x12\x43\n\tby_action\x18\x03 \x03(\x0b\x32\x30.fedcredit.v1.AuditSummaryResponse.ByActionEntry\x12\x41\n\x08\x62y_party\x18\x04 \x03(\x0b\x32/.fedcredit.v1.AuditSummaryResponse.ByPartyEntry\x12G\n\x0b\x62y_category\x18\x05 \x03(\x0b\x32\x32.fedcredit.v1.AuditSummaryResponse.ByCategoryEntry\x12Z\n\x15\x65nterprises_by_action\x18\x06 \x03(\x0b\x32;.fedcredit.v1.AuditSummaryResponse.EnterprisesByActionEntry\x1a/\n\rByActionEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\x1a.\n\x0c\x42yPartyEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\x1a\x31\n\x0f\x42yCategoryEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\x1a:\n\x18\x45nterprisesByActionEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\"m\n\rMessageHeader\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x04\x12\x0e\n\x06sha256\x18\x05 \x01(\x0c\x12\x0e\n\x06sender\x18\x06 \x01(\t\"U\n\x0cMessageChunk\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.fedcredit.v1.MessageHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\"\n\x0cSendResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\"=\n\x0eReceiveRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0e\n\x06sender\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t*e\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_PLATFORM\x10\x01\x12\r\n\tROLE_BANK\x10\x02\x12\x11\n\rROLE_OPERATOR\x10\x03\x12\x12\n\x0eROLE_REGULATOR\x10\x04*\x82\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x32\x8a\t\n\x0b\x43oordinator\x12>\n\x08Register\x12\x1d.fedcredit.v1.RegisterRequest\x1a\x13.fedcredit.v1.Party\x12R\n\x0bListParties\x12 .fedcredit.v1.ListPartiesRequest\x1a!.fedcredit.v1.ListPartiesResponse\x12>\n\tSubmitJob\x12\x1e.fedcredit.v1.SubmitJobRequest\x1a\x11.fedcredit.v1.Job\x12\x38\n\x06GetJob\x12\x1b.fedcredit.v1.GetJobRequest\x1a\x11.fedcredit.v1.Job\x12I\n\x08ListJobs\x12\x1d.fedcredit.v1.ListJobsRequest\x1a\x1e.fedcredit.v1.ListJobsResponse\x12@\n\tWatchJobs\x12\x1e.fedcredit.v1.WatchJobsRequest\x1a\x11.fedcredit.v1.Job0\x01\x12\x44\n\x0cReportStatus\x12!.fedcredit.v1.ReportStatusRequest\x1a\x11.fedcredit.v1.Job\x12O\n\nListModels\x12\x1f.fedcredit.v1.ListModelsRequest\x1a .fedcredit.v1.ListModelsResponse\x12H\n\x0cGrantConsent\x12!.fedcredit.v1.GrantConsentRequest\x1a\x15.fedcredit.v1.Consent\x12J\n\rRevokeConsent\x12\".fedcredit.v1.RevokeConsentRequest\x1a\x15.fedcredit.v1.Consent\x12U\n\x0cListConsents\x12!.fedcredit.v1.ListConsentsRequest\x1a\".fedcredit.v1.ListConsentsResponse\x12|\n\x19ListAuthorizedEnterprises\x12..fedcredit.v1.ListAuthorizedEnterprisesRequest\x1a/.fedcredit.v1.ListAuthorizedEnterprisesResponse\x12U\n\x0c\x41uditSummary\x12!.fedcredit.v1.AuditSummaryRequest\x1a\".fedcredit.v1.AuditSummaryResponse\x12@\n\x04Send\x12\x1a.fedcredit.v1.MessageChunk\x1a\x1a.fedcredit.v1.SendResponse(\x01\x12\x45\n\x07Receive\x12\x1c.fedcredit.v1.ReceiveRequest\x1a\x1a.fedcredit.v1.MessageChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,10 +34,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REGISTERREQUEST_LABELSENTRY']._loaded_options = None
   _globals['_REGISTERREQUEST_LABELSENTRY']._serialized_options = b'8\001'
-  _globals['_ROLE']._serialized_start=1858
-  _globals['_ROLE']._serialized_end=1959
-  _globals['_JOBSTATE']._serialized_start=1962
-  _globals['_JOBSTATE']._serialized_end=2092
+  _globals['_AUDITSUMMARYRESPONSE_BYACTIONENTRY']._loaded_options = None
+  _globals['_AUDITSUMMARYRESPONSE_BYACTIONENTRY']._serialized_options = b'8\001'
+  _globals['_AUDITSUMMARYRESPONSE_BYPARTYENTRY']._loaded_options = None
+  _globals['_AUDITSUMMARYRESPONSE_BYPARTYENTRY']._serialized_options = b'8\001'
+  _globals['_AUDITSUMMARYRESPONSE_BYCATEGORYENTRY']._loaded_options = None
+  _globals['_AUDITSUMMARYRESPONSE_BYCATEGORYENTRY']._serialized_options = b'8\001'
+  _globals['_AUDITSUMMARYRESPONSE_ENTERPRISESBYACTIONENTRY']._loaded_options = None
+  _globals['_AUDITSUMMARYRESPONSE_ENTERPRISESBYACTIONENTRY']._serialized_options = b'8\001'
+  _globals['_ROLE']._serialized_start=3082
+  _globals['_ROLE']._serialized_end=3183
+  _globals['_JOBSTATE']._serialized_start=3186
+  _globals['_JOBSTATE']._serialized_end=3316
   _globals['_PARTY']._serialized_start=84
   _globals['_PARTY']._serialized_end=265
   _globals['_REGISTERREQUEST']._serialized_start=267
@@ -72,14 +80,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTMODELSREQUEST']._serialized_end=1500
   _globals['_LISTMODELSRESPONSE']._serialized_start=1502
   _globals['_LISTMODELSRESPONSE']._serialized_end=1559
-  _globals['_MESSAGEHEADER']._serialized_start=1561
-  _globals['_MESSAGEHEADER']._serialized_end=1670
-  _globals['_MESSAGECHUNK']._serialized_start=1672
-  _globals['_MESSAGECHUNK']._serialized_end=1757
-  _globals['_SENDRESPONSE']._serialized_start=1759
-  _globals['_SENDRESPONSE']._serialized_end=1793
-  _globals['_RECEIVEREQUEST']._serialized_start=1795
-  _globals['_RECEIVEREQUEST']._serialized_end=1856
-  _globals['_COORDINATOR']._serialized_start=2095
-  _globals['_COORDINATOR']._serialized_end=2807
+  _globals['_CONSENT']._serialized_start=1562
+  _globals['_CONSENT']._serialized_end=1811
+  _globals['_GRANTCONSENTREQUEST']._serialized_start=1813
+  _globals['_GRANTCONSENTREQUEST']._serialized_end=1926
+  _globals['_REVOKECONSENTREQUEST']._serialized_start=1928
+  _globals['_REVOKECONSENTREQUEST']._serialized_end=1970
+  _globals['_LISTCONSENTSREQUEST']._serialized_start=1972
+  _globals['_LISTCONSENTSREQUEST']._serialized_end=1993
+  _globals['_LISTCONSENTSRESPONSE']._serialized_start=1995
+  _globals['_LISTCONSENTSRESPONSE']._serialized_end=2058
+  _globals['_LISTAUTHORIZEDENTERPRISESREQUEST']._serialized_start=2060
+  _globals['_LISTAUTHORIZEDENTERPRISESREQUEST']._serialized_end=2130
+  _globals['_LISTAUTHORIZEDENTERPRISESRESPONSE']._serialized_start=2132
+  _globals['_LISTAUTHORIZEDENTERPRISESRESPONSE']._serialized_end=2188
+  _globals['_AUDITSUMMARYREQUEST']._serialized_start=2190
+  _globals['_AUDITSUMMARYREQUEST']._serialized_end=2211
+  _globals['_AUDITSUMMARYRESPONSE']._serialized_start=2214
+  _globals['_AUDITSUMMARYRESPONSE']._serialized_end=2783
+  _globals['_AUDITSUMMARYRESPONSE_BYACTIONENTRY']._serialized_start=2577
+  _globals['_AUDITSUMMARYRESPONSE_BYACTIONENTRY']._serialized_end=2624
+  _globals['_AUDITSUMMARYRESPONSE_BYPARTYENTRY']._serialized_start=2626
+  _globals['_AUDITSUMMARYRESPONSE_BYPARTYENTRY']._serialized_end=2672
+  _globals['_AUDITSUMMARYRESPONSE_BYCATEGORYENTRY']._serialized_start=2674
+  _globals['_AUDITSUMMARYRESPONSE_BYCATEGORYENTRY']._serialized_end=2723
+  _globals['_AUDITSUMMARYRESPONSE_ENTERPRISESBYACTIONENTRY']._serialized_start=2725
+  _globals['_AUDITSUMMARYRESPONSE_ENTERPRISESBYACTIONENTRY']._serialized_end=2783
+  _globals['_MESSAGEHEADER']._serialized_start=2785
+  _globals['_MESSAGEHEADER']._serialized_end=2894
+  _globals['_MESSAGECHUNK']._serialized_start=2896
+  _globals['_MESSAGECHUNK']._serialized_end=2981
+  _globals['_SENDRESPONSE']._serialized_start=2983
+  _globals['_SENDRESPONSE']._serialized_end=3017
+  _globals['_RECEIVEREQUEST']._serialized_start=3019
+  _globals['_RECEIVEREQUEST']._serialized_end=3080
+  _globals['_COORDINATOR']._serialized_start=3319
+  _globals['_COORDINATOR']._serialized_end=4481
 # @@protoc_insertion_point(module_scope)

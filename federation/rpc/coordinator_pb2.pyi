@@ -193,6 +193,122 @@ class ListModelsResponse(_message.Message):
     models: _containers.RepeatedCompositeFieldContainer[Model]
     def __init__(self, models: _Optional[_Iterable[_Union[Model, _Mapping]]] = ...) -> None: ...
 
+class Consent(_message.Message):
+    __slots__ = ("id", "enterprise", "bank", "purpose", "categories", "valid_until", "granted_by", "granted_at", "revoked_by", "revoked_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_BY_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_BY_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    enterprise: str
+    bank: str
+    purpose: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    valid_until: str
+    granted_by: str
+    granted_at: _timestamp_pb2.Timestamp
+    revoked_by: str
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., enterprise: _Optional[str] = ..., bank: _Optional[str] = ..., purpose: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., valid_until: _Optional[str] = ..., granted_by: _Optional[str] = ..., granted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_by: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantConsentRequest(_message.Message):
+    __slots__ = ("enterprise", "bank", "purpose", "categories", "valid_until")
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    enterprise: str
+    bank: str
+    purpose: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    valid_until: str
+    def __init__(self, enterprise: _Optional[str] = ..., bank: _Optional[str] = ..., purpose: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class RevokeConsentRequest(_message.Message):
+    __slots__ = ("consent_id",)
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    consent_id: str
+    def __init__(self, consent_id: _Optional[str] = ...) -> None: ...
+
+class ListConsentsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListConsentsResponse(_message.Message):
+    __slots__ = ("consents",)
+    CONSENTS_FIELD_NUMBER: _ClassVar[int]
+    consents: _containers.RepeatedCompositeFieldContainer[Consent]
+    def __init__(self, consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ...) -> None: ...
+
+class ListAuthorizedEnterprisesRequest(_message.Message):
+    __slots__ = ("job_id", "categories")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, job_id: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListAuthorizedEnterprisesResponse(_message.Message):
+    __slots__ = ("enterprises",)
+    ENTERPRISES_FIELD_NUMBER: _ClassVar[int]
+    enterprises: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, enterprises: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AuditSummaryRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AuditSummaryResponse(_message.Message):
+    __slots__ = ("entries", "head_sha256", "by_action", "by_party", "by_category", "enterprises_by_action")
+    class ByActionEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class ByPartyEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class ByCategoryEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class EnterprisesByActionEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    HEAD_SHA256_FIELD_NUMBER: _ClassVar[int]
+    BY_ACTION_FIELD_NUMBER: _ClassVar[int]
+    BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    BY_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISES_BY_ACTION_FIELD_NUMBER: _ClassVar[int]
+    entries: int
+    head_sha256: str
+    by_action: _containers.ScalarMap[str, int]
+    by_party: _containers.ScalarMap[str, int]
+    by_category: _containers.ScalarMap[str, int]
+    enterprises_by_action: _containers.ScalarMap[str, int]
+    def __init__(self, entries: _Optional[int] = ..., head_sha256: _Optional[str] = ..., by_action: _Optional[_Mapping[str, int]] = ..., by_party: _Optional[_Mapping[str, int]] = ..., by_category: _Optional[_Mapping[str, int]] = ..., enterprises_by_action: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
 class MessageHeader(_message.Message):
     __slots__ = ("job_id", "recipient", "tag", "size", "sha256", "sender")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

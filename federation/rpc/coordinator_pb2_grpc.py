@@ -74,6 +74,31 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.FromString,
                 _registered_method=True)
+        self.GrantConsent = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/GrantConsent',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.GrantConsentRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Consent.FromString,
+                _registered_method=True)
+        self.RevokeConsent = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/RevokeConsent',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.RevokeConsentRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Consent.FromString,
+                _registered_method=True)
+        self.ListConsents = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListConsents',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListConsentsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListConsentsResponse.FromString,
+                _registered_method=True)
+        self.ListAuthorizedEnterprises = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListAuthorizedEnterprises',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesResponse.FromString,
+                _registered_method=True)
+        self.AuditSummary = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/AuditSummary',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -144,6 +169,43 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GrantConsent(self, request, context):
+        """Consent registry: an enterprise authorizes a named bank, for the purpose
+        "financing", for listed data categories, until a date. The platform operator
+        records grants and revocations on the enterprise's behalf.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeConsent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConsents(self, request, context):
+        """Operator: every record; bank: the records naming it. Nobody else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuthorizedEnterprises(self, request, context):
+        """Platform only, for a job it takes part in: the enterprises that, right now,
+        authorize the job's bank for financing for every listed category.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AuditSummary(self, request, context):
+        """The hash-chained audit log, as counts (never enterprise ids): regulator and operator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -201,6 +263,31 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'GrantConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.GrantConsent,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.GrantConsentRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Consent.SerializeToString,
+            ),
+            'RevokeConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeConsent,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.RevokeConsentRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Consent.SerializeToString,
+            ),
+            'ListConsents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConsents,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListConsentsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListConsentsResponse.SerializeToString,
+            ),
+            'ListAuthorizedEnterprises': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuthorizedEnterprises,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesResponse.SerializeToString,
+            ),
+            'AuditSummary': grpc.unary_unary_rpc_method_handler(
+                    servicer.AuditSummary,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -429,6 +516,141 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ListModels',
             federation_dot_rpc_dot_coordinator__pb2.ListModelsRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.ListModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GrantConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/GrantConsent',
+            federation_dot_rpc_dot_coordinator__pb2.GrantConsentRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/RevokeConsent',
+            federation_dot_rpc_dot_coordinator__pb2.RevokeConsentRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Consent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConsents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListConsents',
+            federation_dot_rpc_dot_coordinator__pb2.ListConsentsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListConsentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuthorizedEnterprises(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListAuthorizedEnterprises',
+            federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListAuthorizedEnterprisesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AuditSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/AuditSummary',
+            federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.FromString,
             options,
             channel_credentials,
             insecure,

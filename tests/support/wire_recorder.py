@@ -74,7 +74,7 @@ def recorded_platform(federation: Any, table: Any, workdir: Any) -> Iterator[Wir
     recorder = WireRecorder()
     client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
                                interceptors=(recorder,))
-    agent = PartyAgent(client, Role.PLATFORM, table, workdir, handlers(psi_workers=1))
+    agent = PartyAgent(client, Role.PLATFORM, table, workdir, handlers(enforce_consent=False, psi_workers=1))
     client.register()
     stop = threading.Event()
     thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)

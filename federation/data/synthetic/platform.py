@@ -21,6 +21,7 @@ from scipy.special import expit
 
 from federation.data.synthetic.messiness import with_missing
 from federation.data.uscc import random_usccs
+from federation.governance.categories import CATEGORIES_BY_PREFIX
 
 # Administrative divisions of Lianyungang (the platform's city), with
 # rough shares of registered enterprises; 320700 is city-level registration.
@@ -36,23 +37,7 @@ HOME_DIVISIONS: dict[str, tuple[str, float]] = {
 # Where a bank's customers that the platform does not cover are registered.
 OTHER_DIVISIONS: tuple[str, ...] = ("320302", "320803", "321302", "320106", "371102", "310115")
 
-# Column prefix -> (category key, category name in the sharing list).
-GROUPS: dict[str, tuple[str, str]] = {
-    "reg": ("registration", "登记注册信息"),
-    "tax": ("tax", "纳税信息"),
-    "si": ("social_insurance", "社会保险费缴纳信息"),
-    "hf": ("housing_fund", "住房公积金缴纳信息"),
-    "util": ("utilities", "水电气费缴纳信息"),
-    "estate": ("real_estate", "不动产信息"),
-    "ip": ("intellectual_property", "知识产权信息"),
-    "rd": ("research_development", "科技研发信息"),
-    "penalty": ("administrative_penalty", "行政处罚信息"),
-    "enforce": ("administrative_enforcement", "行政强制信息"),
-    "court": ("court_judgments", "司法判决信息"),
-    "dishonest": ("dishonesty_list", "失信被执行人信息"),
-    "honour": ("honours", "表彰荣誉信息"),
-    "commit": ("credit_commitment", "信用承诺信息"),
-}
+GROUPS = CATEGORIES_BY_PREFIX
 
 SIZES = ("micro", "small", "medium", "large")
 TAX_GRADES = ("A", "B", "C", "D", "M")

@@ -1,0 +1,46 @@
+"""Which of its enterprises the platform lets a job use: consent, or a recorded legal basis.
+
+The coordinator holds the consent records but never sees the platform's rows, so the
+platform applies them: at the start of every job it asks for the enterprises that
+authorize the job's bank for financing for every data category its table contributes,
+and restricts its side to them. A job submitted with ``params.legal_basis`` (training on
+historical borrowers under a documented basis) is not restricted; the basis is on the
+job and in the audit log. What the platform reports back (basis, categories, how many
+enterprises authorize the bank) is audited as counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from federation.governance.categories import categories_of
+from federation.party.agent import JobContext
+
+
+class ConsentRefused(PermissionError):
+    """A job would use enterprises that do not (or no longer) authorize its bank."""
+
+
+@dataclass(frozen=True)
+class ConsentScope:
+    """``enterprises`` is None when the job is not restricted (legal basis, or checks off)."""
+
+    basis: str
+    categories: tuple[str, ...]
+    enterprises: frozenset[str] | None
+
+    def report(self) -> dict[str, Any]:
+        return {"basis": self.basis, "categories": list(self.categories),
+                "authorized": None if self.enterprises is None else len(self.enterprises)}
+
+
+def job_scope(context: JobContext, enforce: bool) -> ConsentScope:
+    """Looked up afresh for every job, so a revocation holds from the next job on."""
+    if not enforce:
+        return ConsentScope("not_checked", (), None)
+    categories = tuple(categories_of(context.table.features.columns))
+    if "legal_basis" in context.params:
+        return ConsentScope("legal_basis", categories, None)
+    enterprises = context.client.authorized_enterprises(context.job.id, list(categories))
+    return ConsentScope("consent", categories, frozenset(enterprises))
