@@ -100,6 +100,8 @@ class FeatureBins:
     upper_bounds: tuple[float, ...] = ()
     categories: tuple[Any, ...] = ()
     first_bin_implicit: bool = False
+    seen: tuple[Any, ...] = ()
+    """Every category present at fit time, kept or not: scoring refuses any other."""
 
     @property
     def value_bins(self) -> int:
@@ -117,6 +119,7 @@ class FeatureBins:
             data["first_bin_implicit"] = self.first_bin_implicit
         else:
             data["categories"] = [_plain(c) for c in self.categories]
+            data["seen"] = [_plain(c) for c in self.seen]
         return data
 
     @classmethod
@@ -129,6 +132,7 @@ class FeatureBins:
             has_missing=bool(data["has_missing"]),
             upper_bounds=bounds,
             categories=tuple(data.get("categories", ())),
+            seen=tuple(data.get("seen", ())),
             first_bin_implicit=bool(data.get("first_bin_implicit", False)),
         )
 
@@ -206,6 +210,7 @@ class Binner:
                 categories=_kept_categories(
                     present, has_missing, self.max_bin, self.min_data_in_bin
                 ),
+                seen=tuple(sorted({_plain(c) for c in present.unique()}, key=str)),
             )
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         has_missing = bool(np.isnan(values).any())
