@@ -27,7 +27,9 @@ class JobKind:
     result this one builds on (training on a PSI intersection); the job's ``params``
     name it under ``<kind>_job``. A job that ``trains_model`` enters the registry when it
     succeeds, from what the parties reported: the initiator its ``model`` (parameters,
-    metrics, protocol, its part), every other party its ``model_part``.
+    metrics, protocol, its part), every other party its ``model_part``. A job that
+    ``uses_model`` (scoring) names in ``params.model`` a registered model of its initiator
+    of which every other party holds a part.
     """
 
     name: str
@@ -35,6 +37,7 @@ class JobKind:
     participants: tuple[Role, ...]
     aligned_on: str | None = None
     trains_model: bool = False
+    uses_model: bool = False
 
 
 JOB_KINDS: dict[str, JobKind] = {
@@ -43,6 +46,8 @@ JOB_KINDS: dict[str, JobKind] = {
         JobKind("psi", initiator=Role.BANK, participants=(Role.PLATFORM,)),
         JobKind("secureboost", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
                 trains_model=True),
+        JobKind("score_batch", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
+                uses_model=True),
     )
 }
 

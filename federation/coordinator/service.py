@@ -71,7 +71,10 @@ def _enterprises_used(job: JobRow) -> int | None:
         result = participant.result
         if "intersection_size" in result:
             return int(result["intersection_size"])
-        metrics = result.get("model", {}).get("metrics", {})
+        if "scored" in result:
+            return int(result["scored"])
+        model = result.get("model")
+        metrics = model.get("metrics", {}) if isinstance(model, dict) else {}
         if "n_intersection" in metrics:
             return int(metrics["n_intersection"])
     return None
@@ -147,6 +150,8 @@ class CoordinatorService:
             raise InvalidArgument(f"{caller.name} is the initiator and cannot be listed again")
         if spec.aligned_on is not None:
             self._check_aligned_on(spec.aligned_on, params, {caller.name, *parties})
+        if spec.uses_model:
+            self._check_model(params, caller.name, set(parties))
         job = JobRow(id=str(uuid.uuid4()), kind=kind, initiator=caller.name,
                      state=State.PENDING.value, params=params)
         with self.audit.transaction() as session:
@@ -184,6 +189,13 @@ class CoordinatorService:
         if not ok:
             raise InvalidArgument(f"params.{key} must name a succeeded {kind} job between {sorted(parties)}, "
                                   f"got {params.get(key)!r}")
+
+    def _check_model(self, params: dict[str, Any], owner: str, others: set[str]) -> None:
+        with self._sessions() as session:
+            model = session.get(ModelRow, str(params.get("model", "")))
+        if model is None or model.owner != owner or not others <= set(model.parts):
+            raise InvalidArgument(f"params.model must name a registered model of {owner} whose parts "
+                                  f"{sorted(others)} hold, got {params.get('model')!r}")
 
     def list_jobs(self, caller: Identity) -> list[JobRow]:
         with self._sessions() as session:

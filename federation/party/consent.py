@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from federation.governance.categories import categories_of
 from federation.party.agent import JobContext
 
@@ -44,3 +46,16 @@ def job_scope(context: JobContext, enforce: bool) -> ConsentScope:
         return ConsentScope("legal_basis", categories, None)
     enterprises = context.client.authorized_enterprises(context.job.id, list(categories))
     return ConsentScope("consent", categories, frozenset(enterprises))
+
+
+def check_consent(context: JobContext, scope: ConsentScope, bank: str, rows: np.ndarray) -> None:
+    """Refuse the whole job, naming how many, if any row's enterprise does not authorize the
+    bank at job start: a model must not learn from, nor score, data it was not allowed to see."""
+    if scope.enterprises is None:
+        return
+    refused = sum(1 for id_ in context.table.ids[rows].tolist() if id_ not in scope.enterprises)
+    if refused:
+        raise ConsentRefused(
+            f"{refused} of the {len(rows)} enterprises in this job do not (or no longer) authorize "
+            f"{bank} for financing with {', '.join(scope.categories)}; run PSI again to align on current "
+            f"consents, or submit the job with a documented params.legal_basis")

@@ -7,6 +7,7 @@ from functools import partial
 from federation.party.agent import Handler
 from federation.party.psi_job import bank_psi, platform_psi
 from federation.party.psi_register import BlindedRegister
+from federation.party.scoring_job import bank_score_batch, platform_score_batch
 from federation.party.secureboost_job import bank_secureboost, platform_secureboost
 from federation.security.roles import Role
 
@@ -21,4 +22,6 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
                                         enforce_consent=enforce_consent),
         ("secureboost", Role.BANK): bank_secureboost,
         ("secureboost", Role.PLATFORM): partial(platform_secureboost, enforce_consent=enforce_consent),
+        ("score_batch", Role.BANK): bank_score_batch,
+        ("score_batch", Role.PLATFORM): partial(platform_score_batch, enforce_consent=enforce_consent),
     }

@@ -17,7 +17,6 @@ answers from the mailbox, so the job ends with the model an uninterrupted run gr
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,11 @@ from federation.crypto.backend import SecretContext
 from federation.files import read_json, write_atomic, write_json
 from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
-from federation.party.consent import ConsentRefused, ConsentScope, job_scope
-from federation.party.psi_job import INTERSECTION_FILE, STATE_FILE, offered_rows
-from federation.psi import PartyState
-from federation.psi.platform import PlatformPSI
+from federation.party.alignment import aligned_rows, platform_rows
+from federation.party.consent import check_consent, job_scope
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
+from models.scoring.paths import leaves, platform_paths
 from models.secureboost.booster import PassiveParty
 from models.secureboost.estimator import SecureBoostClassifier, TrainingPlan
 from models.secureboost.messages import Message, pack_ints, unpack_ints
@@ -82,7 +80,7 @@ def bank_secureboost(context: JobContext) -> dict[str, Any]:
         raise ValueError("a federated job never sends gradients in the clear: name an HE backend")
     model = SecureBoostClassifier(**model_params)
     psi_job = str(context.params.get("psi_job", ""))
-    aligned = _aligned(context, psi_job)
+    aligned = aligned_rows(context, psi_job)
     labels = context.table.labels[aligned["bank_row"].to_numpy()]
     holdout = context.params.get("holdout")
     train_rows, test_rows = np.arange(len(aligned)), np.arange(0)
@@ -114,7 +112,7 @@ def bank_secureboost(context: JobContext) -> dict[str, Any]:
         pd.DataFrame({"id": test["id"].to_numpy(), "label": labels[test_rows], "score": scores}).to_parquet(
             context.workdir / PREDICTIONS_FILE)
         metrics |= {"auc": auc(labels[test_rows], scores), "ks": ks(labels[test_rows], scores)}
-    platform.finish(model.n_trees_)
+    platform.finish(model.n_trees_, platform_paths(model.trees_, leaves(model.trees_)).to_dict())
     part = context.models_dir / context.job.id / BANK_PART
     write_json(part, {"model": model.bank_model(), "encryption": platform.description, "psi_job": psi_job})
     return {"model": {"kind": KIND, "params": model.get_params(), "encryption": platform.description,
@@ -127,9 +125,9 @@ def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str
     setup_channel = RelayChannel(context, bank, f"sb/{SETUP_SCOPE}", keep_first=True)
     setup = Message.from_bytes(setup_channel.receive(), expect="setup")
     train_handles, train, valid, test_handles = (unpack_ints(blob) for blob in _blobs(setup, 4))
-    rows_for = _platform_rows(context, str(setup.fields["psi_job"]))
+    rows_for = platform_rows(context, str(setup.fields["psi_job"]))
     train_rows, test_rows = rows_for(train_handles), rows_for(test_handles)
-    _check_consent(context, scope, bank, np.concatenate([train_rows, test_rows]))
+    check_consent(context, scope, bank, np.concatenate([train_rows, test_rows]))
     features = context.table.features
     training = features.iloc[train_rows].reset_index(drop=True)
     local = LocalPassiveParty(training, train, valid if len(valid) else None, max_bin=int(setup.fields["max_bin"]),
@@ -143,7 +141,8 @@ def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str
     part = context.models_dir / context.job.id / PLATFORM_PART
     trainer = PlatformTrainer(local, get_backend(str(setup.fields["scheme"])),
                               holdout=features.iloc[test_rows].reset_index(drop=True),
-                              rounds=rounds, on_finish=lambda _: write_json(part, local.model.to_dict()))
+                              rounds=rounds, on_finish=lambda _, paths: write_json(
+                                  part, {**local.model.to_dict(), "paths": paths}))
     setup_channel.send(Message("setup", {"rows": len(training)}).to_bytes())
     setup_channel.send(trainer.handle(setup_channel.receive()))
     while not trainer.finished:
@@ -155,38 +154,6 @@ def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str
             write_json(state_file, {"rounds": rounds, "model": local.model.to_dict()})
     return {"model_part": _part_entry(part), "rows": len(training), "features": local.layout.n_features,
             "consent": scope.report()}
-
-
-def _check_consent(context: JobContext, scope: ConsentScope, bank: str, rows: np.ndarray) -> None:
-    """Refuse the whole job, naming how many, if any row's enterprise does not authorize the
-    bank at job start: a model must not learn from data it was not allowed to see."""
-    if scope.enterprises is None:
-        return
-    refused = sum(1 for id_ in context.table.ids[rows].tolist() if id_ not in scope.enterprises)
-    if refused:
-        raise ConsentRefused(
-            f"{refused} of the {len(rows)} enterprises in this training job do not (or no longer) authorize "
-            f"{bank} for financing with {', '.join(scope.categories)}; run PSI again to align on current "
-            f"consents, or submit the job with a documented params.legal_basis")
-
-
-def _aligned(context: JobContext, psi_job: str) -> pd.DataFrame:
-    """The intersection, sorted by id so that a holdout is the same wherever it is drawn."""
-    path = context.job_dir(psi_job) / INTERSECTION_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{context.me} has no intersection for PSI job {psi_job!r}; run PSI first")
-    aligned = pd.read_parquet(path).sort_values("id", kind="stable").reset_index(drop=True)
-    if aligned.empty:
-        raise ValueError(f"PSI job {psi_job} found no enterprise in common with the platform")
-    return aligned
-
-
-def _platform_rows(context: JobContext, psi_job: str) -> Any:
-    path = context.job_dir(psi_job) / STATE_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{context.me} has no state for PSI job {psi_job!r}")
-    psi = PlatformPSI(context.table.ids.tolist(), state=PartyState.load(path))
-    return partial(offered_rows, context.job_dir(psi_job), psi)
 
 
 def _key_pair(path: Path, scheme: str, key_bits: int) -> SecretContext:

@@ -4,8 +4,9 @@ For each leaf the bank encrypts, under its own BFV key, one vector over the batc
 leaf's value where its own splits lead the row to that leaf, zero elsewhere. The platform
 multiplies each vector slot by slot with its own 0/1 path indicators for the same rows
 and adds everything up, so each slot of the one ciphertext it returns per 8192 rows holds
-that row's score less the base score; only the bank can decrypt it. Cost per 8192 rows
-is one encryption and one plaintext multiplication per leaf, whatever the batch size.
+that row's score less the base score; only the bank can decrypt it. Cost per chunk of
+8192 rows is one encryption and one plaintext multiplication per leaf, and chunks are
+independent messages, so memory stays flat however large the batch.
 
 The platform learns which enterprises are in the batch (it must, to evaluate its own
 splits on them) and the model's leaf count and platform paths; not the leaf values, the
@@ -49,45 +50,45 @@ class BankBatchScorer:
     def rows(self) -> int:
         return self._indicators.shape[0]
 
-    def request(self) -> bytes:
-        """Public key, platform paths and, per chunk of rows, one ciphertext per leaf."""
+    @property
+    def chunks(self) -> int:
+        return -(-self.rows // SLOTS)
+
+    def chunk_rows(self, chunk: int) -> slice:
+        return slice(chunk * SLOTS, min((chunk + 1) * SLOTS, self.rows))
+
+    def request(self, chunk: int) -> bytes:
+        """Public key, platform paths and one ciphertext per leaf for the chunk's rows."""
+        masked = self._indicators[self.chunk_rows(chunk)] * self._values
         blobs = [self.keys.public_bytes()]
-        for start in range(0, self.rows, SLOTS):
-            masked = self._indicators[start : start + SLOTS] * self._values
-            blobs += [ts.bfv_vector(self.keys.context, column.tolist()).serialize() for column in masked.T]
-        fields = {"rows": self.rows, "leaves": len(self._leaves), "paths": self._paths.to_dict()}
+        blobs += [ts.bfv_vector(self.keys.context, column.tolist()).serialize() for column in masked.T]
+        fields = {"rows": len(masked), "leaves": len(self._leaves), "paths": self._paths.to_dict()}
         return Message("score_batch", fields, tuple(blobs)).to_bytes()
 
-    def scores(self, reply: bytes) -> np.ndarray:
-        """Raw scores (log-odds) of the batch, in request order."""
+    def scores(self, chunk: int, reply: bytes) -> np.ndarray:
+        """Raw scores (log-odds) of the chunk's rows, in request order."""
         message = Message.from_bytes(reply, expect="score_batch")
-        chunks = -(-self.rows // SLOTS)
-        if len(message.blobs) != chunks:
-            raise MessageFormatError(f"{len(message.blobs)} result ciphertexts for {chunks} chunks")
-        sums = [ts.bfv_vector_from(self.keys.context, blob).decrypt() for blob in message.blobs]
-        values = np.concatenate([np.asarray(s, dtype=np.int64) for s in sums])[: self.rows]
+        if len(message.blobs) != 1:
+            raise MessageFormatError(f"{len(message.blobs)} result ciphertexts for one chunk")
+        rows = self.chunk_rows(chunk)
+        values = ts.bfv_vector_from(self.keys.context, message.blobs[0]).decrypt()
+        if len(values) != rows.stop - rows.start:
+            raise MessageFormatError(f"{len(values)} scores for {rows.stop - rows.start} rows")
         return self._base + decode_sums(values)
 
 
 def answer_batch(request: bytes, model: PassiveModel, features: pd.DataFrame) -> bytes:
-    """The platform's half, for the rows ``features`` (aligned with the bank's request)."""
+    """The platform's half for one chunk, ``features`` being its rows in request order."""
     message = Message.from_bytes(request, expect="score_batch")
     rows, n_leaves = int(message.fields["rows"]), int(message.fields["leaves"])
-    if rows != len(features):
+    if rows != len(features) or rows > SLOTS:
         raise MessageFormatError(f"the bank scores {rows} rows, the platform was given {len(features)}")
     paths = PlatformPaths.from_dict(message.fields["paths"])
-    chunks = -(-rows // SLOTS)
-    if len(paths.leaves) != n_leaves or len(message.blobs) != 1 + chunks * n_leaves:
-        raise MessageFormatError(f"a batch of {rows} rows and {n_leaves} leaves needs "
-                                 f"{1 + chunks * n_leaves} blobs, got {len(message.blobs)}")
+    if len(paths.leaves) != n_leaves or len(message.blobs) != 1 + n_leaves:
+        raise MessageFormatError(f"{n_leaves} leaves need {1 + n_leaves} blobs, got {len(message.blobs)}")
     context = load_public(message.blobs[0])
-    indicators = platform_indicators(paths, model.router(features), rows)
-    results = []
-    for chunk in range(chunks):
-        own = indicators[chunk * SLOTS : (chunk + 1) * SLOTS]
-        total = ts.bfv_vector(context, [0] * len(own))
-        for leaf in np.flatnonzero(own.any(axis=0)):
-            blob = message.blobs[1 + chunk * n_leaves + leaf]
-            total += ts.bfv_vector_from(context, blob) * own[:, leaf].astype(np.int64).tolist()
-        results.append(total.serialize())
-    return Message("score_batch", {"rows": rows}, tuple(results)).to_bytes()
+    own = platform_indicators(paths, model.router(features), rows)
+    total = ts.bfv_vector(context, [0] * rows)
+    for leaf in np.flatnonzero(own.any(axis=0)):
+        total += ts.bfv_vector_from(context, message.blobs[1 + leaf]) * own[:, leaf].astype(np.int64).tolist()
+    return Message("score_batch", {"rows": rows}, (total.serialize(),)).to_bytes()

@@ -14,7 +14,7 @@ differs (a direct call, or the coordinator's relay), so both grow the same model
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -53,11 +53,12 @@ class PlatformTrainer:
     ``holdout`` are the platform's rows of the bank's test set, routed through the finished
     model on request (the bank evaluates the joint model on them). ``rounds`` is the
     number of trees whose splits ``platform`` already holds. ``on_finish`` runs once
-    the bank has kept its final trees (the federated job stores the model part there).
+    the bank has kept its final trees, with the model's platform paths (the federated job
+    stores the model part and, for encrypted scoring, the paths there).
     """
 
     def __init__(self, platform: LocalPassiveParty, backend: Backend, holdout: pd.DataFrame | None = None,
-                 rounds: int = 0, on_finish: Callable[[int], None] | None = None) -> None:
+                 rounds: int = 0, on_finish: Callable[[int, dict[str, Any]], None] | None = None) -> None:
         self.platform = platform
         self._backend = backend
         self._server = EncryptedHistogramServer(platform.train_bins, platform.layout, platform.sampler, backend)
@@ -132,7 +133,7 @@ class PlatformTrainer:
         self.platform.keep_trees(trees)
         self.finished = True
         if self._on_finish is not None:
-            self._on_finish(trees)
+            self._on_finish(trees, dict(message.fields.get("paths", {})))
         return Message("finish")
 
 
@@ -202,8 +203,10 @@ class RemotePlatform:
         """Where the holdout rows go at each platform split, as :class:`~models.secureboost.tree.Router`."""
         return self._answers(self._call(Message("route", {"refs": list(refs)})), len(refs))
 
-    def finish(self, n_trees: int) -> None:
-        self._call(Message("finish", {"trees": n_trees}))
+    def finish(self, n_trees: int, paths: dict[str, Any]) -> None:
+        """Training is over; ``paths`` (:class:`models.scoring.paths.PlatformPaths`) let the
+        platform take part in encrypted scoring without learning the bank's rules or values."""
+        self._call(Message("finish", {"trees": n_trees, "paths": paths}))
 
     @staticmethod
     def _answers(reply: Message, n_refs: int) -> np.ndarray:

@@ -22,6 +22,7 @@ from federation.launcher import LocalFederation, PartySpec
 from federation.party.client import job_summary
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, holdout_rows
+from models.scoring.paths import leaves, platform_paths
 from models.secureboost import SecureBoostClassifier
 from models.secureboost.binning import ZERO_THRESHOLD
 
@@ -90,7 +91,9 @@ def _bank_part(running: Federation, job: str) -> dict:
 
 
 def _platform_part(running: Federation, job: str) -> dict:
-    return json.loads((running.party_dir("platform") / "models" / job / "platform.json").read_text())
+    """The platform's stored splits and bins (its part also keeps the paths for scoring)."""
+    part = json.loads((running.party_dir("platform") / "models" / job / "platform.json").read_text())
+    return {key: value for key, value in part.items() if key != "paths"}
 
 
 def test_the_federated_job_grows_the_in_process_model(running, trained, in_process):
@@ -98,6 +101,13 @@ def test_the_federated_job_grows_the_in_process_model(running, trained, in_proce
     model, _ = in_process
     assert _bank_part(running, job)["model"]["trees"] == model.bank_model()["trees"]
     assert _platform_part(running, job) == model.platform_model()
+
+
+def test_the_platform_keeps_the_models_paths_for_encrypted_scoring(running, trained, in_process):
+    job, _ = trained
+    model, _ = in_process
+    part = json.loads((running.party_dir("platform") / "models" / job / "platform.json").read_text())
+    assert part["paths"] == platform_paths(model.trees_, leaves(model.trees_)).to_dict()
 
 
 def test_the_bank_reports_holdout_metrics(trained):

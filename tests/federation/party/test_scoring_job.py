@@ -1,0 +1,94 @@
+"""Batch scoring as a federated job, with the platform's side recorded off the wire."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import grpc
+import numpy as np
+import pandas as pd
+import pytest
+from tests.support.wire_recorder import recorded_platform
+
+from federation.data import load_table
+from federation.data.synthetic import generate
+from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.party.client import job_summary
+from federation.security.certs import init_certificates
+from federation.security.roles import Role
+from models.secureboost.binning import Binner
+from models.secureboost.passive import PassiveModel
+from models.secureboost.tree import Tree, predict_raw
+
+MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory):
+    """PSI and training first, then a recorded batch scoring of the whole intersection."""
+    root = tmp_path_factory.mktemp("scoring-job")
+    generate(root / "data", enterprises=4000, banks=1, seed=9)
+    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
+    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml",
+                                role="platform")
+    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
+                                               OPERATOR: Role.OPERATOR})
+    with LocalFederation(root / "run", [bank]) as federation, \
+            recorded_platform(federation, platform_table, root / "platform-work") as recorder:
+        with federation.client("bank_a") as client:
+            psi = client.submit_job("psi", ["platform"]).id
+            client.wait_for_job(psi, timeout=300)
+            model = client.submit_job("secureboost", ["platform"], {"psi_job": psi, "model": MODEL}).id
+            client.wait_for_job(model, timeout=600)
+            recorder.received.clear()
+            job = client.submit_job("score_batch", ["platform"], {"psi_job": psi, "model": model}).id
+            summary = job_summary(client.wait_for_job(job, timeout=600))
+            with pytest.raises(grpc.RpcError) as refused:
+                client.submit_job("score_batch", ["platform"], {"psi_job": psi, "model": psi})
+        bank_dir = federation.workdir / "parties" / "bank_a"
+        scores = pd.read_parquet(bank_dir / "jobs" / job / "scores.parquet")
+        bank_part = json.loads((bank_dir / "models" / model / "bank.json").read_text())["model"]
+    platform_part = json.loads((root / "platform-work" / "models" / model / "platform.json").read_text())
+    return {"summary": summary, "scores": scores, "wire": recorder.everything(), "refused": refused.value,
+            "bank": load_table(bank.data, bank.schema, role="bank"), "platform": platform_table,
+            "bank_part": bank_part, "platform_part": platform_part}
+
+
+def _plaintext_scores(scored) -> np.ndarray:
+    bank, platform, ids = scored["bank"], scored["platform"], scored["scores"]["id"]
+    bank_rows = pd.Series(np.arange(len(bank)), index=bank.ids)[ids].to_numpy()
+    platform_rows = pd.Series(np.arange(len(platform)), index=platform.ids)[ids].to_numpy()
+    binner = Binner.from_dict(scored["bank_part"]["binner"])
+    trees = [Tree.from_dict(t) for t in scored["bank_part"]["trees"]]
+    router = PassiveModel.from_dict(scored["platform_part"]).router(platform.features.iloc[platform_rows])
+    return predict_raw(trees, scored["bank_part"]["base_score"], binner.transform(bank.features.iloc[bank_rows]),
+                       binner.max_bin + 1, router)
+
+
+def test_every_enterprise_of_the_alignment_is_scored(scored):
+    assert scored["summary"]["state"] == "succeeded"
+    assert len(scored["scores"]) == scored["summary"]["results"]["bank_a"]["scored"] > 500
+
+
+def test_encrypted_batch_scores_equal_plaintext_scores(scored):
+    assert np.abs(scored["scores"]["raw_score"].to_numpy() - _plaintext_scores(scored)).max() <= 1e-6
+
+
+def test_the_platform_receives_no_enterprise_id(scored):
+    wire = scored["wire"]
+    assert [i for i in scored["scores"]["id"] if i.encode() in wire] == []
+
+
+def test_the_platform_receives_no_score_in_the_clear(scored):
+    wire = scored["wire"]
+    raw = scored["scores"]["raw_score"].to_numpy()
+    forms = [struct.pack("<d", v) for v in raw[:200]] + [struct.pack("<f", v) for v in raw[:200]]
+    forms += [f"{v:.6f}".encode() for v in raw[:200]]
+    assert [f for f in forms if f in wire] == []
+
+
+def test_scoring_with_something_that_is_not_a_model_is_refused(scored):
+    assert scored["refused"].code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "params.model" in scored["refused"].details()
+
