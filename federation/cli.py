@@ -332,6 +332,34 @@ def train(
     typer.echo(json.dumps(summary) if as_json else f"model {job.id}: {metrics}")
 
 
+@app.command("score-batch")
+def score_batch(
+    name: Annotated[str, typer.Option(help="The bank scoring (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    psi_job: Annotated[str, typer.Option(help="The PSI job whose enterprises to score.")],
+    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+) -> None:
+    """Score every enterprise of a PSI alignment, encrypted; the bank's agent writes scores.parquet."""
+    from federation.party.client import CoordinatorClient, JobFailed, job_summary
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+        try:
+            job = client.wait_for_job(
+                client.submit_job("score_batch", [platform], {"model": model, "psi_job": psi_job}).id, timeout)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        except (JobFailed, TimeoutError) as exc:
+            _fail(str(exc))
+    summary = job_summary(job)
+    typer.echo(json.dumps(summary) if as_json else
+               f"job {job.id}: scored {summary['results'][name]['scored']} enterprises; "
+               f"scores.parquet is in {name}'s work folder under jobs/{job.id}")
+
+
 @app.command()
 def models(
     name: Annotated[str, typer.Option(help="The party whose models to list (its certificate).")],

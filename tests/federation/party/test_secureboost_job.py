@@ -199,3 +199,13 @@ def test_fedcredit_train_on_an_unknown_psi_job_names_it(running):
     where = ["--name", "bank_a", "--coordinator", running.federation.target, "--certs", str(running.federation.certs)]
     result = CliRunner().invoke(app, ["train", *where, "--psi-job", "nope"])
     assert result.exit_code == 2 and "psi_job" in result.output
+
+
+def test_fedcredit_score_batch_scores_the_alignment_with_the_trained_model(running, trained):
+    job, _ = trained
+    where = ["--name", "bank_a", "--coordinator", running.federation.target, "--certs", str(running.federation.certs)]
+    result = CliRunner().invoke(app, ["score-batch", *where, "--model", job, "--psi-job", running.psi_job, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    scores = pd.read_parquet(running.party_dir("bank_a") / "jobs" / summary["job_id"] / "scores.parquet")
+    assert len(scores) == summary["results"]["bank_a"]["scored"] and scores["probability"].between(0, 1).all()
