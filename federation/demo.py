@@ -12,15 +12,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from federation.data import load_table
+from federation.files import read_json
 from federation.data.synthetic import generate
 from federation.launcher import LocalFederation, PartySpec
 from federation.party.client import job_summary
+from federation.party.scoring_job import SCORES_FILE
+from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
+from models.scoring.reference import plaintext_scores
 
 PLATFORM = "platform"
 BANKS = ("bank_a", "bank_b")
@@ -79,6 +84,32 @@ def run_training(federation: LocalFederation, bank: PartySpec, platform: PartySp
     }
 
 
+def run_scoring(federation: LocalFederation, bank: PartySpec, platform: PartySpec, psi_job: str, model: str,
+                timeout: float = 1800.0) -> dict[str, Any]:
+    """Encrypted batch scoring of the bank's alignment, checked against plaintext scores
+    computed from both model parts (which only the demo, playing every party, holds)."""
+    with federation.client(bank.name) as client:
+        job = client.submit_job("score_batch", [platform.name], {"psi_job": psi_job, "model": model}).id
+        summary = job_summary(client.wait_for_job(job, timeout))
+    parties = federation.workdir / "parties"
+    scores = pd.read_parquet(parties / bank.name / "jobs" / job / SCORES_FILE)
+    bank_table = load_table(bank.data, bank.schema, role="bank")
+    platform_table = load_table(platform.data, platform.schema, role="platform")
+    bank_rows = pd.Series(range(len(bank_table)), index=bank_table.ids)[scores["id"]].to_numpy()
+    platform_rows = pd.Series(range(len(platform_table)), index=platform_table.ids)[scores["id"]].to_numpy()
+    expected = plaintext_scores(read_json(parties / bank.name / "models" / model / BANK_PART)["model"],
+                                read_json(parties / platform.name / "models" / model / PLATFORM_PART),
+                                bank_table.features.iloc[bank_rows], platform_table.features.iloc[platform_rows])
+    return {
+        "job_id": job,
+        "scored": len(scores),
+        "mean_probability": round(float(scores["probability"].mean()), 4),
+        "max_abs_error": float(np.abs(scores["raw_score"].to_numpy() - expected).max()),
+        "encryption": summary["results"][bank.name]["encryption"]["scheme"],
+        "seconds": summary["results"][bank.name]["seconds"],
+    }
+
+
 def _print(console: Console, report: dict[str, Any]) -> None:
     table = Table(title="Private set intersection (ECDH over Curve25519, via the coordinator)")
     for column in ("bank", "customers", "on platform", "platform learned", "seconds", "checked"):
@@ -96,6 +127,13 @@ def _print(console: Console, report: dict[str, Any]) -> None:
     table.add_row(training["bank"], f"{metrics['n_train']} + {metrics['n_test']} held out", str(metrics["n_trees"]),
                   f"{metrics['auc']:.3f}", f"{metrics['ks']:.3f}", f"{training['seconds']:.1f}",
                   ", ".join(sorted(training["parts"])))
+    console.print(table)
+    scoring = report["scoring"]
+    table = Table(title=f"Encrypted batch scoring ({scoring['encryption'].upper()} under {training['bank']}'s key)")
+    for column in ("bank", "enterprises scored", "mean PD", "max |encrypted - plaintext|", "seconds"):
+        table.add_column(column)
+    table.add_row(training["bank"], str(scoring["scored"]), f"{scoring['mean_probability']:.3f}",
+                  f"{scoring['max_abs_error']:.1e}", f"{scoring['seconds']:.1f}")
     console.print(table)
     console.print(f"[bold]{'OK' if report['ok'] else 'FAILED'}[/] in {report['seconds']:.1f} s; "
                   f"processes left running: {report['processes_left']}")
@@ -118,13 +156,17 @@ def run_demo(*, enterprises: int, seed: int, workdir: Path | None, echo: bool) -
             psi = run_psi_round(federation, parties[1:], parties[0])
             console.print(f"[bold]4.[/] joint SecureBoost for {parties[1].name}, gradients encrypted under its key")
             training = run_training(federation, parties[1], parties[0], psi[parties[1].name]["job_id"])
+            console.print(f"[bold]5.[/] encrypted batch scoring of {parties[1].name}'s aligned enterprises")
+            scoring = run_scoring(federation, parties[1], parties[0], psi[parties[1].name]["job_id"],
+                                  training["job_id"])
         report = {
             "ok": all(r["matches_truth"] for r in psi.values()) and training["metrics"]["auc"] > 0.5
-            and not federation.alive(),
+            and scoring["max_abs_error"] <= 1e-6 and not federation.alive(),
             "enterprises": enterprises,
             "seed": seed,
             "psi": psi,
             "training": training,
+            "scoring": scoring,
             "processes_left": len(federation.alive()),
             "seconds": round(time.monotonic() - started, 2),
         }

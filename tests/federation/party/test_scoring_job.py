@@ -17,9 +17,7 @@ from federation.launcher import OPERATOR, LocalFederation, PartySpec
 from federation.party.client import job_summary
 from federation.security.certs import init_certificates
 from federation.security.roles import Role
-from models.secureboost.binning import Binner
-from models.secureboost.passive import PassiveModel
-from models.secureboost.tree import Tree, predict_raw
+from models.scoring.reference import plaintext_scores
 
 MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
 
@@ -59,11 +57,8 @@ def _plaintext_scores(scored) -> np.ndarray:
     bank, platform, ids = scored["bank"], scored["platform"], scored["scores"]["id"]
     bank_rows = pd.Series(np.arange(len(bank)), index=bank.ids)[ids].to_numpy()
     platform_rows = pd.Series(np.arange(len(platform)), index=platform.ids)[ids].to_numpy()
-    binner = Binner.from_dict(scored["bank_part"]["binner"])
-    trees = [Tree.from_dict(t) for t in scored["bank_part"]["trees"]]
-    router = PassiveModel.from_dict(scored["platform_part"]).router(platform.features.iloc[platform_rows])
-    return predict_raw(trees, scored["bank_part"]["base_score"], binner.transform(bank.features.iloc[bank_rows]),
-                       binner.max_bin + 1, router)
+    return plaintext_scores(scored["bank_part"], scored["platform_part"], bank.features.iloc[bank_rows],
+                            platform.features.iloc[platform_rows])
 
 
 def test_every_enterprise_of_the_alignment_is_scored(scored):
