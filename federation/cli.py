@@ -212,7 +212,8 @@ def party(
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
     from federation.party.client import CoordinatorClient
-    from federation.party.handlers import handlers
+    from federation.party.handlers import handlers, platform_labels
+    from federation.party.online_serving import ScoringServer
     from federation.party.psi_register import BlindedRegister
 
     _logging(name)
@@ -235,10 +236,17 @@ def party(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with CoordinatorClient(coordinator, credentials, reconnect_seconds=reconnect_seconds) as client:
+        labels = {}
+        if role is Role.PLATFORM:
+            labels = platform_labels(enforce_consent, table.features.columns)
+            serving = ScoringServer(client, workdir / "models")
+            threading.Thread(target=serving.run, args=(stop,), name="scoring", daemon=True).start()
+            if not serving.ready.wait(reconnect_seconds):
+                logging.getLogger(__name__).warning("not serving online scoring yet; still trying")
         agent = PartyAgent(client, role, table, workdir,
                            handlers(enforce_consent=enforce_consent, psi_workers=psi_workers,
                                     psi_register=register),
-                           receive_timeout=receive_timeout)
+                           receive_timeout=receive_timeout, labels=labels)
         try:
             agent.run(stop)
         except grpc.RpcError as exc:
@@ -358,6 +366,72 @@ def score_batch(
     typer.echo(json.dumps(summary) if as_json else
                f"job {job.id}: scored {summary['results'][name]['scored']} enterprises; "
                f"scores.parquet is in {name}'s work folder under jobs/{job.id}")
+
+
+@app.command("publish-masks")
+def publish_masks(
+    name: Annotated[str, typer.Option(help="The bank (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    psi_job: Annotated[str, typer.Option(help="The PSI job whose enterprises the bank may score online.")],
+    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+) -> None:
+    """Have the platform publish its encrypted indicators for online scoring of an alignment."""
+    from federation.party.client import CoordinatorClient, JobFailed, job_summary
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+        try:
+            job = client.wait_for_job(
+                client.submit_job("publish_masks", [platform], {"model": model, "psi_job": psi_job}).id, timeout)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        except (JobFailed, TimeoutError) as exc:
+            _fail(str(exc))
+    summary = job_summary(job)
+    typer.echo(json.dumps(summary) if as_json else
+               f"job {job.id}: {platform} published masks for {summary['results'][name]['published']} "
+               f"enterprises; {name} can score them online with model {model}")
+
+
+@app.command()
+def score(
+    name: Annotated[str, typer.Option(help="The bank scoring (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    workdir: Annotated[Path, typer.Option(help="The bank agent's work folder (model part and masks).")],
+    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    enterprise: Annotated[str, typer.Option(help="The applicant's USCC.")],
+    data: Annotated[Path, typer.Option(help="The bank's table holding the applicant's row.")],
+    schema: Annotated[Path, typer.Option(help="The table's YAML schema.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score as one JSON line.")] = False,
+) -> None:
+    """Score one applicant online, encrypted, through the coordinator."""
+    from dataclasses import asdict
+
+    from federation.party.client import CoordinatorClient
+    from federation.party.online_scoring import ApplicantNotPublished, OnlineScorer
+    from models.scoring.drift import SchemaDriftError
+
+    try:
+        table = load_table(data, schema, role="bank")
+        scorer = OnlineScorer(workdir, model)
+    except (DataError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    rows = [i for i, id_ in enumerate(table.ids.tolist()) if id_ == enterprise]
+    if not rows:
+        _fail(f"--enterprise {enterprise} is not in {data.name}")
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            result = scorer.score(client, enterprise, table.features.iloc[rows[:1]])
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        except (ApplicantNotPublished, SchemaDriftError) as exc:
+            _fail(str(exc))
+    typer.echo(json.dumps(asdict(result)) if as_json else
+               f"{enterprise}: raw score {result.raw_score:.6f}, probability of default {result.probability:.4f}")
 
 
 @app.command()

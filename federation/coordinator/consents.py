@@ -90,6 +90,16 @@ class ConsentRegistry:
         with self._sessions() as session:
             return list(session.scalars(query))
 
+    def authorizes(self, enterprise: str, bank: str, categories: list[str]) -> bool:
+        """Whether ``enterprise`` lets ``bank`` use every one of ``categories`` for financing
+        right now: one online score's check, audited with the score it allows."""
+        chosen = _categories(categories, "categories")
+        with self._sessions() as session:
+            rows = session.scalars(select(ConsentRow).where(
+                ConsentRow.enterprise == enterprise, ConsentRow.bank == bank, ConsentRow.purpose == PURPOSE,
+                ConsentRow.revoked_at.is_(None), ConsentRow.valid_until >= today()))
+            return any(set(chosen) <= set(row.categories) for row in rows)
+
     def authorized(self, caller: Identity, job_id: str, bank: str, categories: list[str]) -> list[str]:
         """Enterprises whose standing consent lets ``bank`` use every one of ``categories`` for
         financing, for the platform running ``job_id``; the lookup is audited as a count."""

@@ -48,6 +48,8 @@ JOB_KINDS: dict[str, JobKind] = {
                 trains_model=True),
         JobKind("score_batch", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
                 uses_model=True),
+        JobKind("publish_masks", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
+                uses_model=True),
     )
 }
 

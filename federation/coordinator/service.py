@@ -22,7 +22,9 @@ from federation.coordinator.consents import ConsentRegistry
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
+from federation.coordinator.online import CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringRouter, ServingSession
 from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
+from federation.data.uscc import uscc_error
 from federation.governance.categories import PURPOSE
 from federation.security.roles import Role
 from federation.security.tls import Identity
@@ -33,6 +35,8 @@ _MAX_PARAMS = 64 * 1024
 _MAX_LEGAL_BASIS = 500
 # Only the parties of a protocol exchange its messages and report on its jobs.
 _PROTOCOL_ROLES = (Role.BANK, Role.PLATFORM)
+# One online score's ciphertext is a single BFV ciphertext (about 256 KiB).
+_MAX_SCORE_REQUEST = 4 * 1024 * 1024
 
 
 def _parse_json_object(text: str, field: str) -> dict[str, Any]:
@@ -73,6 +77,8 @@ def _enterprises_used(job: JobRow) -> int | None:
             return int(result["intersection_size"])
         if "scored" in result:
             return int(result["scored"])
+        if "published" in result:
+            return int(result["published"])
         model = result.get("model")
         metrics = model.get("metrics", {}) if isinstance(model, dict) else {}
         if "n_intersection" in metrics:
@@ -91,11 +97,12 @@ def _consent_basis(job: JobRow) -> dict[str, Any]:
 
 
 class CoordinatorService:
-    def __init__(self, sessions: sessionmaker, mailbox: Mailbox) -> None:
+    def __init__(self, sessions: sessionmaker, mailbox: Mailbox, scoring: ScoringRouter | None = None) -> None:
         self._sessions = sessions
         self.mailbox = mailbox
         self.audit = AuditLog(sessions)
         self.consents = ConsentRegistry(sessions, self.audit)
+        self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
 
@@ -283,6 +290,47 @@ class CoordinatorService:
     def audit_summary(self, caller: Identity) -> AuditSummary:
         require_role(caller, "read the audit summary", Role.REGULATOR, Role.OPERATOR)
         return self.audit.summary()
+
+    # online scoring ---------------------------------------------------------------
+    def score_applicant(self, caller: Identity, model_id: str, enterprise: str, ciphertext: bytes) -> int:
+        """One applicant's masked score: checked, audited as a count, and forwarded to the
+        platform without the enterprise id (it only decrypts one masked sum)."""
+        require_role(caller, "score applicants", Role.BANK)
+        self.require_registered(caller)
+        problem = uscc_error(enterprise)
+        if problem is not None:
+            raise InvalidArgument(f"enterprise {enterprise!r} is not a valid USCC: {problem}")
+        if not ciphertext or len(ciphertext) > _MAX_SCORE_REQUEST:
+            raise InvalidArgument(f"ciphertext must hold 1 to {_MAX_SCORE_REQUEST} bytes, got {len(ciphertext)}")
+        platform = self._scoring_platform(caller, model_id)
+        details: dict[str, Any] = {"model": model_id, "platform": platform.name, "purpose": PURPOSE,
+                                   "basis": "not_checked", "enterprises": 1}
+        if platform.labels.get(ENFORCES_CONSENT) == "true":
+            categories = [c for c in str(platform.labels.get(CONSENT_CATEGORIES, "")).split(",") if c]
+            if not self.consents.authorizes(enterprise, caller.name, categories):
+                raise PermissionDenied(f"enterprise {enterprise} does not (or no longer) authorize {caller.name} "
+                                       f"for financing with {', '.join(categories)}")
+            details |= {"basis": "consent", "categories": categories}
+        value = self.scoring.ask(platform.name, model_id, caller.name, ciphertext)
+        with self.audit.transaction() as session:
+            self.audit.record(session, caller, "score.online", model_id, details)
+        return value
+
+    def _scoring_platform(self, caller: Identity, model_id: str) -> PartyRow:
+        """The platform holding the other part of ``model_id``, a model the caller owns."""
+        with self._sessions() as session:
+            model = session.get(ModelRow, model_id)
+            holders = [] if model is None or model.owner != caller.name else [
+                session.get(PartyRow, name) for name in model.parts if name != caller.name]
+        platforms = [row for row in holders if row is not None and row.role == Role.PLATFORM.value]
+        if len(platforms) != 1:
+            raise InvalidArgument(f"model_id {model_id!r} is not a registered joint model of {caller.name}")
+        return platforms[0]
+
+    def serve_scoring(self, caller: Identity) -> ServingSession:
+        """Open the platform's scoring stream: questions for the models it holds a part of."""
+        require_role(caller, "serve online scoring", Role.PLATFORM)
+        return self.scoring.serve(caller.name)
 
     # change notification for WatchJobs --------------------------------------------
     def _touch(self, job_id: str) -> None:

@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from federation.coordinator.errors import (
     AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
 )
 from federation.coordinator.jobs import State
+from federation.coordinator.online import PlatformNotServing, ScoringAnswer, ScoringFailed, ServingSession
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.audit import AuditSummary
 from federation.coordinator.store import ConsentRow, JobRow, ModelRow, PartyRow
@@ -36,6 +38,8 @@ _STATUS = {
     AlreadyRelayed: grpc.StatusCode.ALREADY_EXISTS,
     TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ChunkingError: grpc.StatusCode.INVALID_ARGUMENT,
+    PlatformNotServing: grpc.StatusCode.UNAVAILABLE,
+    ScoringFailed: grpc.StatusCode.ABORTED,
 }
 _REFUSED = (CoordinatorError, UnauthenticatedCaller, ChunkingError)
 WATCH_HEARTBEAT_SECONDS = 5.0
@@ -122,6 +126,17 @@ def audit_summary_to_proto(summary: AuditSummary) -> pb.AuditSummaryResponse:
     )
 
 
+def _forward_answers(answers: Iterator[pb.ScoringAnswer], session: ServingSession) -> None:
+    """Hand the platform's answers to the waiting requests; the session ends with the stream."""
+    try:
+        for answer in answers:
+            session.answer(ScoringAnswer(answer.request_id, answer.masked_value, answer.error))
+    except grpc.RpcError as exc:
+        log.info("%s's scoring stream ended: %s", session.platform, exc.code().name)
+    finally:
+        session.close()
+
+
 class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def __init__(self, service: CoordinatorService) -> None:
         self._service = service
@@ -197,6 +212,24 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
             for job in self._service.watch_snapshot(caller, seen, versions, first=False):
                 yield job_to_proto(job)
             seen = versions
+
+    @_rpc
+    def ScoreApplicant(self, caller: Identity, request: pb.ScoreApplicantRequest, context: Any
+                       ) -> pb.ScoreApplicantReply:
+        return pb.ScoreApplicantReply(masked_value=self._service.score_applicant(
+            caller, request.model_id, request.enterprise, request.ciphertext))
+
+    @_rpc
+    def ServeScoring(self, caller: Identity, request_iterator: Iterator[pb.ScoringAnswer],
+                     context: grpc.ServicerContext) -> Iterator[pb.ScoringQuestion]:
+        session = self._service.serve_scoring(caller)
+        context.add_callback(session.close)
+        threading.Thread(target=_forward_answers, args=(request_iterator, session),
+                         name=f"answers-{caller.name}", daemon=True).start()
+        yield pb.ScoringQuestion()
+        for question in session.questions(context.is_active):
+            yield pb.ScoringQuestion(request_id=question.request_id, model_id=question.model_id,
+                                     bank=question.bank, ciphertext=question.ciphertext)
 
     @_rpc
     def Send(self, caller: Identity, request_iterator: Iterator[pb.MessageChunk], context: Any) -> pb.SendResponse:

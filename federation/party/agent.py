@@ -75,14 +75,17 @@ Handler = Callable[[JobContext], dict[str, Any]]
 
 class PartyAgent:
     def __init__(self, client: CoordinatorClient, role: Role, table: PartyTable, workdir: Path,
-                 handlers: dict[tuple[str, Role], Handler], *, receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT
-                 ) -> None:
+                 handlers: dict[tuple[str, Role], Handler], *, receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT,
+                 labels: dict[str, str] | None = None) -> None:
+        """``labels`` are registered with the role and row count (a platform says there
+        whether it enforces consent, which the coordinator applies to online scores)."""
         self.client = client
         self.role = role
         self.table = table
         self.workdir = workdir
         self.handlers = handlers
         self.receive_timeout = receive_timeout
+        self._extra_labels = dict(labels or {})
         self._started: set[str] = set()
         self._lock = threading.Lock()
 
@@ -105,7 +108,7 @@ class PartyAgent:
                 self._reregister(stop)
 
     def _labels(self) -> dict[str, str]:
-        return {"role": self.role.value, "rows": str(len(self.table.ids))}
+        return {"role": self.role.value, "rows": str(len(self.table.ids)), **self._extra_labels}
 
     def _reregister(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -36,7 +36,8 @@ class CoordinatorClient:
     def __init__(self, target: str, credentials: PartyCredentials, *, call_timeout: float = 60.0,
                  reconnect_seconds: float = 60.0,
                  interceptors: tuple[grpc.UnaryUnaryClientInterceptor | grpc.UnaryStreamClientInterceptor
-                                     | grpc.StreamUnaryClientInterceptor, ...] = ()) -> None:
+                                     | grpc.StreamUnaryClientInterceptor | grpc.StreamStreamClientInterceptor,
+                                     ...] = ()) -> None:
         self.name = credentials.name
         self.target = target
         self._channel = grpc.intercept_channel(secure_channel(target, credentials), *interceptors)
@@ -109,6 +110,16 @@ class CoordinatorClient:
 
     def audit_summary(self) -> pb.AuditSummaryResponse:
         return self._retrying(lambda: self._stub.AuditSummary(pb.AuditSummaryRequest(), timeout=self._timeout))
+
+    def score_applicant(self, model_id: str, enterprise: str, ciphertext: bytes) -> int:
+        """The platform's masked value for one applicant's ciphertext, through the coordinator.
+        Not retried: a loan officer waiting on a score should hear at once that it failed."""
+        request = pb.ScoreApplicantRequest(model_id=model_id, enterprise=enterprise, ciphertext=ciphertext)
+        return self._stub.ScoreApplicant(request, timeout=self._timeout).masked_value
+
+    def serve_scoring(self, answers: Iterator[pb.ScoringAnswer]) -> Iterator[pb.ScoringQuestion]:
+        """The platform's scoring stream: questions come in, ``answers`` go out."""
+        return self._stub.ServeScoring(answers)
 
     def watch_jobs(self) -> Iterator[pb.Job]:
         """Jobs involving this party; the stream ends when the coordinator goes away."""

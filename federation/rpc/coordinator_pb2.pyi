@@ -348,3 +348,41 @@ class ReceiveRequest(_message.Message):
     sender: str
     tag: str
     def __init__(self, job_id: _Optional[str] = ..., sender: _Optional[str] = ..., tag: _Optional[str] = ...) -> None: ...
+
+class ScoreApplicantRequest(_message.Message):
+    __slots__ = ("model_id", "enterprise", "ciphertext")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    enterprise: str
+    ciphertext: bytes
+    def __init__(self, model_id: _Optional[str] = ..., enterprise: _Optional[str] = ..., ciphertext: _Optional[bytes] = ...) -> None: ...
+
+class ScoreApplicantReply(_message.Message):
+    __slots__ = ("masked_value",)
+    MASKED_VALUE_FIELD_NUMBER: _ClassVar[int]
+    masked_value: int
+    def __init__(self, masked_value: _Optional[int] = ...) -> None: ...
+
+class ScoringQuestion(_message.Message):
+    __slots__ = ("request_id", "model_id", "bank", "ciphertext")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    model_id: str
+    bank: str
+    ciphertext: bytes
+    def __init__(self, request_id: _Optional[str] = ..., model_id: _Optional[str] = ..., bank: _Optional[str] = ..., ciphertext: _Optional[bytes] = ...) -> None: ...
+
+class ScoringAnswer(_message.Message):
+    __slots__ = ("request_id", "masked_value", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MASKED_VALUE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    masked_value: int
+    error: str
+    def __init__(self, request_id: _Optional[str] = ..., masked_value: _Optional[int] = ..., error: _Optional[str] = ...) -> None: ...

@@ -99,6 +99,16 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.FromString,
                 _registered_method=True)
+        self.ScoreApplicant = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ScoreApplicant',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantReply.FromString,
+                _registered_method=True)
+        self.ServeScoring = channel.stream_stream(
+                '/fedcredit.v1.Coordinator/ServeScoring',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -206,6 +216,25 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ScoreApplicant(self, request, context):
+        """Online scoring of one applicant (bank only). The coordinator checks the caller, the
+        model, the enterprise's USCC and, when the platform enforces consent, that the
+        enterprise authorizes the bank right now; it audits the use as a count and forwards
+        only the ciphertext to the platform holding the model's other part.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ServeScoring(self, request_iterator, context):
+        """The platform keeps this stream open to answer online scores: the coordinator pushes
+        questions (first an empty one, once the platform is serving), the platform answers
+        each by request id. The platform never receives the enterprise id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -288,6 +317,16 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.AuditSummary,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.SerializeToString,
+            ),
+            'ScoreApplicant': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScoreApplicant,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantReply.SerializeToString,
+            ),
+            'ServeScoring': grpc.stream_stream_rpc_method_handler(
+                    servicer.ServeScoring,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -651,6 +690,60 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/AuditSummary',
             federation_dot_rpc_dot_coordinator__pb2.AuditSummaryRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.AuditSummaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScoreApplicant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ScoreApplicant',
+            federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ScoreApplicantReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ServeScoring(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/fedcredit.v1.Coordinator/ServeScoring',
+            federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,5 +1,5 @@
 """A client interceptor that keeps every message a party receives, serialized as on the wire,
-and the platform agent run in the test's process with it."""
+and the platform agent (jobs and the online scoring stream) run in the test's process with it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import grpc
 
 from federation.party.agent import PartyAgent
 from federation.party.client import CoordinatorClient
-from federation.party.handlers import handlers
+from federation.party.handlers import handlers, platform_labels
+from federation.party.online_serving import ScoringServer
 from federation.security.certs import load_credentials
 from federation.security.roles import Role
 
@@ -35,7 +36,7 @@ class _RecordingStream:
 
 
 class WireRecorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
-                   grpc.StreamUnaryClientInterceptor):
+                   grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.received: list[bytes] = []
@@ -60,6 +61,9 @@ class WireRecorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
     def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
         return _RecordingStream(continuation(details, request), self)
 
+    def intercept_stream_stream(self, continuation: Any, details: Any, request_iterator: Any) -> Any:
+        return _RecordingStream(continuation(details, request_iterator), self)
+
     def everything(self) -> bytes:
         with self._lock:
             return b"".join(self.received)
@@ -69,21 +73,30 @@ class WireRecorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
 def recorded_platform(federation: Any, table: Any, workdir: Any) -> Iterator[WireRecorder]:
     """The platform's agent in this process, recorded, beside a federation's processes.
 
-    It registers before yielding, so a bank may submit a job naming it at once.
+    It is serving online scores and registered before yielding, so a bank may submit a job
+    naming it, or score an applicant, at once.
     """
     recorder = WireRecorder()
     client = CoordinatorClient(federation.target, load_credentials(federation.certs, "platform"),
                                interceptors=(recorder,))
-    agent = PartyAgent(client, Role.PLATFORM, table, workdir, handlers(enforce_consent=False, psi_workers=1))
-    client.register()
+    labels = platform_labels(False, table.features.columns)
+    agent = PartyAgent(client, Role.PLATFORM, table, workdir, handlers(enforce_consent=False, psi_workers=1),
+                       labels=labels)
+    serving = ScoringServer(client, workdir / "models")
+    client.register(labels)
     stop = threading.Event()
-    thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
-    thread.start()
+    threads = [threading.Thread(target=agent.run, args=(stop,), daemon=True),
+               threading.Thread(target=serving.run, args=(stop,), daemon=True)]
+    for thread in threads:
+        thread.start()
     try:
+        if not serving.ready.wait(30):
+            raise RuntimeError("the recorded platform is not serving online scores")
         yield recorder
     finally:
         stop.set()
-        thread.join(timeout=30)
+        for thread in threads:
+            thread.join(timeout=30)
         client.close()
-    if thread.is_alive():
+    if any(thread.is_alive() for thread in threads):
         raise RuntimeError("the recorded platform agent did not stop")

@@ -1,0 +1,72 @@
+"""The bank's side of online scoring: one applicant, one request through the coordinator.
+
+Everything the bank needs is already in its work folder: its model part, and the masks
+and index a ``publish_masks`` job left there. An applicant missing from the index is one
+the platform published no indicators for, i.e. one that did not authorize the bank (or
+was not aligned): it is refused here, before anything is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from scipy.special import expit
+
+from federation.files import read_json
+from federation.party.client import CoordinatorClient
+from federation.party.online_job import INDEX_FILE, MASKS_FILE, online_dir
+from federation.party.secureboost_job import BANK_PART
+from models.scoring.drift import aligned_for_scoring
+from models.scoring.online import BankOnlineScorer
+from models.secureboost.binning import Binner
+from models.secureboost.messages import Message
+from models.secureboost.tree import Tree
+
+
+class ApplicantNotPublished(PermissionError):
+    """The platform published no indicators for this enterprise to this bank."""
+
+
+@dataclass(frozen=True)
+class OnlineScore:
+    enterprise: str
+    model_id: str
+    raw_score: float
+    probability: float
+
+
+class OnlineScorer:
+    """A model ready to score applicants: loaded once, used for many requests."""
+
+    def __init__(self, workdir: Path, model_id: str) -> None:
+        """``workdir`` is the bank agent's work folder (``fedcredit party --workdir``)."""
+        self.model_id = model_id
+        models = workdir / "models"
+        part = read_json(models / model_id / BANK_PART)["model"]
+        folder = online_dir(models, model_id)
+        if not (folder / MASKS_FILE).exists():
+            raise FileNotFoundError(f"model {model_id} has no published masks in {workdir.name}; "
+                                    f"run `fedcredit publish-masks` first")
+        self._binner = Binner.from_dict(part["binner"])
+        trees = [Tree.from_dict(tree) for tree in part["trees"]]
+        self._scorer = BankOnlineScorer(trees, float(part["base_score"]), self._binner.max_bin + 1,
+                                        (folder / MASKS_FILE).read_bytes())
+        index = pd.read_parquet(folder / INDEX_FILE)
+        self._rows = dict(zip(index["id"].tolist(), index["row"].tolist()))
+
+    def score(self, client: CoordinatorClient, enterprise: str, features: pd.DataFrame) -> OnlineScore:
+        """Score ``enterprise`` from its bank features (one row, the bank table's columns)."""
+        row = self._rows.get(enterprise)
+        if row is None:
+            raise ApplicantNotPublished(
+                f"{enterprise} is not among the {len(self._rows)} enterprises the platform published masks for "
+                f"(model {self.model_id}): it has not authorized this bank, or was not aligned")
+        if len(features) != 1:
+            raise ValueError(f"one applicant's features are one row, got {len(features)}")
+        bins = self._binner.transform(aligned_for_scoring(self._binner, features).reset_index(drop=True))
+        request, mask = self._scorer.request(row, bins[0])
+        value = client.score_applicant(self.model_id, enterprise, request)
+        raw = self._scorer.score(Message("decrypt", {"values": [value]}).to_bytes(), mask)
+        return OnlineScore(enterprise, self.model_id, raw, float(expit(raw)))
