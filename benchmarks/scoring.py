@@ -8,8 +8,8 @@ enterprises in at most 10 minutes on 2 cores.
 
 Online: ``--requests`` single-applicant scores through the platform's published
 indicators (bank computation plus the platform's one decryption), p50 and p99. This is
-the protocol's share of the latency; the coordinator RPC that will carry it over mutual
-TLS is not built yet, so no figure here claims the network part.
+the protocol's share of the latency; ``benchmarks/scoring_online.py`` measures it end to
+end over mutual TLS through the coordinator.
 
     python benchmarks/scoring.py --rows 1000000       # the batch size (minutes)
     python benchmarks/scoring.py --rows 20000 --requests 50   # seconds
