@@ -78,8 +78,10 @@ def test_the_platform_receives_no_enterprise_id(scored):
 def test_the_platform_receives_no_score_in_the_clear(scored):
     wire = scored["wire"]
     raw = scored["scores"]["raw_score"].to_numpy()
-    forms = [struct.pack("<d", v) for v in raw[:200]] + [struct.pack("<f", v) for v in raw[:200]]
-    forms += [f"{v:.6f}".encode() for v in raw[:200]]
+    # float64 values (8 bytes) one by one; float32 only as runs: a lone 4-byte pattern turns
+    # up by chance in tens of megabytes of ciphertext.
+    forms = [struct.pack("<d", v) for v in raw[:200]] + [f"{v:.6f}".encode() for v in raw[:200]]
+    forms += [raw[start : start + 4].astype(dtype).tobytes() for start in range(0, 200, 4) for dtype in ("<f4", ">f4")]
     assert [f for f in forms if f in wire] == []
 
 
