@@ -38,6 +38,7 @@ class Scenario:
     bank_b_size: int
     legal_basis: set[str]
     training_error: str
+    trained_on: int  # enterprises in a training job aligned on current consents
     audit: dict
     store: Path
 
@@ -85,13 +86,17 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
             except JobFailed as exc:
                 training_error = str(exc)
             bank_b_size = len(intersection(federation, "bank_b", bank_b))
+            retrain = client.submit_job("secureboost", ["platform"], {"psi_job": second, "model": TINY_MODEL})
+            done = client.wait_for_job(retrain.id, timeout=600)
+            trained_on = json.loads(next(p.result_json for p in done.participants if p.party == "bank_a")
+                                    )["model"]["metrics"]["n_intersection"]
         with federation.client("regulator") as regulator:
             summary = regulator.audit_summary()
             audit = {"by_action": dict(summary.by_action), "by_category": dict(summary.by_category),
                      "by_party": dict(summary.by_party)}
         return Scenario(shared, consenting, revoked, intersection(federation, "bank_a", first),
                         intersection(federation, "bank_a", second), bank_b_size,
-                        intersection(federation, "bank_a", basis), training_error, audit,
+                        intersection(federation, "bank_a", basis), training_error, trained_on, audit,
                         root / "run" / "coordinator")
 
 
@@ -112,11 +117,16 @@ def test_job_on_a_legal_basis_aligns_every_shared_customer(scenario: Scenario) -
 
 
 def test_training_on_rows_revoked_since_alignment_is_refused_naming_how_many(scenario: Scenario) -> None:
-    assert f"1 of the {len(scenario.consenting)} enterprises in this training job" in scenario.training_error
+    assert f"1 of the {len(scenario.consenting)} enterprises in this job" in scenario.training_error
+
+
+def test_training_aligned_on_current_consents_runs(scenario: Scenario) -> None:
+    assert scenario.trained_on == len(scenario.consenting) - 1
 
 
 def test_regulator_sees_the_jobs_as_counts(scenario: Scenario) -> None:
-    assert (scenario.audit["by_action"]["job.submit"], scenario.audit["by_action"]["consent.revoke"]) == (5, 1)
+    by_action = scenario.audit["by_action"]
+    assert (by_action["job.submit"], by_action["consent.revoke"], by_action["model.register"]) == (6, 1, 1)
     assert scenario.revoked not in json.dumps(scenario.audit)
 
 
