@@ -96,8 +96,10 @@ def test_the_platform_receives_no_enterprise_id_while_scoring(online):
 
 
 def test_the_platform_receives_no_score_in_the_clear(online):
+    """float64 and text: a lone 4-byte float32 pattern turns up by chance in a megabyte of
+    ciphertext often enough to make the test flaky, and single scores form no runs."""
     raw = [score.raw_score for score in online["scores"]] + [score.probability for score in online["scores"]]
-    forms = [struct.pack("<d", v) for v in raw] + [struct.pack("<f", v) for v in raw]
+    forms = [struct.pack("<d", v) for v in raw]
     forms += [f"{v:.6f}".encode() for v in raw]
     assert [f for f in forms if f in online["wire"]] == []
 
