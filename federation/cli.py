@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import grpc
 import typer
@@ -39,7 +39,7 @@ def _logging(name: str, level: int = logging.INFO) -> None:
                         format=f"%(asctime)s %(levelname)s {name} %(name)s: %(message)s")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
 
@@ -269,6 +269,22 @@ def synth(
     typer.echo(json.dumps(summary.to_dict()))
 
 
+def _run_job(name: str, coordinator: str, certs: Path, kind: str, platform: str, params: dict[str, Any],
+             timeout: float) -> dict[str, Any]:
+    """Submit a job as ``name``, wait for it, and return its summary; one clear line on failure."""
+    from federation.party.client import CoordinatorClient, JobFailed, job_summary
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+        try:
+            job = client.submit_job(kind, [platform], params)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        try:
+            return job_summary(client.wait_for_job(job.id, timeout))
+        except (JobFailed, TimeoutError) as exc:
+            _fail(str(exc))
+
+
 @app.command()
 def psi(
     name: Annotated[str, typer.Option(help="The bank running the intersection (its certificate).")],
@@ -280,21 +296,10 @@ def psi(
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Align the bank's customers with the platform by private set intersection."""
-    from federation.party.client import CoordinatorClient, JobFailed, job_summary
-
     params = {} if legal_basis is None else {"legal_basis": legal_basis}
-    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
-        try:
-            job = client.submit_job("psi", [platform], params)
-        except grpc.RpcError as exc:
-            _fail(exc.details() or str(exc.code()))
-        try:
-            job = client.wait_for_job(job.id, timeout)
-        except (JobFailed, TimeoutError) as exc:
-            _fail(str(exc))
-    summary = job_summary(job)
+    summary = _run_job(name, coordinator, certs, "psi", platform, params, timeout)
     typer.echo(json.dumps(summary) if as_json else
-               f"job {job.id}: {name} and {platform} share "
+               f"job {summary['job_id']}: {name} and {platform} share "
                f"{summary['results'][name].get('intersection_size')} enterprises")
 
 
@@ -319,8 +324,6 @@ def train(
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Train a joint SecureBoost model with the platform, gradients encrypted under the bank's key."""
-    from federation.party.client import CoordinatorClient, JobFailed, job_summary
-
     params: dict[str, object] = {"psi_job": psi_job, "model": {
         "n_estimators": trees, "max_depth": depth, "learning_rate": learning_rate, "max_bin": max_bin,
         "random_state": seed, "encryption": encryption}}
@@ -328,16 +331,9 @@ def train(
         params["holdout"] = {"test_size": test_size, "seed": seed}
     if legal_basis is not None:
         params["legal_basis"] = legal_basis
-    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
-        try:
-            job = client.wait_for_job(client.submit_job("secureboost", [platform], params).id, timeout)
-        except grpc.RpcError as exc:
-            _fail(exc.details() or str(exc.code()))
-        except (JobFailed, TimeoutError) as exc:
-            _fail(str(exc))
-    summary = job_summary(job)
+    summary = _run_job(name, coordinator, certs, "secureboost", platform, params, timeout)
     metrics = summary["results"][name]["model"]["metrics"]
-    typer.echo(json.dumps(summary) if as_json else f"model {job.id}: {metrics}")
+    typer.echo(json.dumps(summary) if as_json else f"model {summary['job_id']}: {metrics}")
 
 
 @app.command("score-batch")
@@ -352,20 +348,11 @@ def score_batch(
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Score every enterprise of a PSI alignment, encrypted; the bank's agent writes scores.parquet."""
-    from federation.party.client import CoordinatorClient, JobFailed, job_summary
-
-    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
-        try:
-            job = client.wait_for_job(
-                client.submit_job("score_batch", [platform], {"model": model, "psi_job": psi_job}).id, timeout)
-        except grpc.RpcError as exc:
-            _fail(exc.details() or str(exc.code()))
-        except (JobFailed, TimeoutError) as exc:
-            _fail(str(exc))
-    summary = job_summary(job)
+    summary = _run_job(name, coordinator, certs, "score_batch", platform, {"model": model, "psi_job": psi_job},
+                       timeout)
     typer.echo(json.dumps(summary) if as_json else
-               f"job {job.id}: scored {summary['results'][name]['scored']} enterprises; "
-               f"scores.parquet is in {name}'s work folder under jobs/{job.id}")
+               f"job {summary['job_id']}: scored {summary['results'][name]['scored']} enterprises; "
+               f"scores.parquet is in {name}'s work folder under jobs/{summary['job_id']}")
 
 
 @app.command("publish-masks")
@@ -380,19 +367,10 @@ def publish_masks(
     as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
 ) -> None:
     """Have the platform publish its encrypted indicators for online scoring of an alignment."""
-    from federation.party.client import CoordinatorClient, JobFailed, job_summary
-
-    with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
-        try:
-            job = client.wait_for_job(
-                client.submit_job("publish_masks", [platform], {"model": model, "psi_job": psi_job}).id, timeout)
-        except grpc.RpcError as exc:
-            _fail(exc.details() or str(exc.code()))
-        except (JobFailed, TimeoutError) as exc:
-            _fail(str(exc))
-    summary = job_summary(job)
+    summary = _run_job(name, coordinator, certs, "publish_masks", platform, {"model": model, "psi_job": psi_job},
+                       timeout)
     typer.echo(json.dumps(summary) if as_json else
-               f"job {job.id}: {platform} published masks for {summary['results'][name]['published']} "
+               f"job {summary['job_id']}: {platform} published masks for {summary['results'][name]['published']} "
                f"enterprises; {name} can score them online with model {model}")
 
 
