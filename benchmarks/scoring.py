@@ -86,7 +86,7 @@ def batch(model: SecureBoostClassifier, bank_X: pd.DataFrame, platform_X: pd.Dat
 
 def online(model: SecureBoostClassifier, bank_X: pd.DataFrame, platform_X: pd.DataFrame,
            requests: int) -> dict[str, Any]:
-    platform_keys = BfvKeys.generate(rotations=True)
+    platform_keys = BfvKeys.generate()
     paths = platform_paths(model.trees_, leaves(model.trees_))
     started = time.perf_counter()
     masks = publish_masks(paths, model.platform_model_, platform_X, platform_keys)

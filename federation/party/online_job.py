@@ -61,7 +61,7 @@ def _platform_keys(path: Path) -> BfvKeys:
     """Reloaded for a resumed or repeated job, so masks published earlier stay decryptable."""
     if path.exists():
         return load_platform_keys(path)
-    keys = BfvKeys.generate(rotations=True)
+    keys = BfvKeys.generate()
     write_atomic(path, keys.context.serialize(save_public_key=True, save_secret_key=True, save_galois_keys=True,
                                               save_relin_keys=False), private=True)
     return keys

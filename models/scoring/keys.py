@@ -50,16 +50,13 @@ class BfvKeys:
     context: ts.Context
 
     @classmethod
-    def generate(cls, *, rotations: bool = False) -> BfvKeys:
-        context = ts.context(ts.SCHEME_TYPE.BFV, poly_modulus_degree=POLY_DEGREE, plain_modulus=PLAIN_PRIME,
-                             coeff_mod_bit_sizes=list(COEFFICIENT_BITS))
-        if rotations:
-            context.generate_galois_keys()
-        return cls(context)
+    def generate(cls) -> BfvKeys:
+        return cls(ts.context(ts.SCHEME_TYPE.BFV, poly_modulus_degree=POLY_DEGREE, plain_modulus=PLAIN_PRIME,
+                              coeff_mod_bit_sizes=list(COEFFICIENT_BITS)))
 
     def public_bytes(self) -> bytes:
         return self.context.serialize(save_public_key=True, save_secret_key=False,
-                                      save_galois_keys=True, save_relin_keys=False)
+                                      save_galois_keys=False, save_relin_keys=False)
 
     def describe(self) -> dict[str, Any]:
         return {"scheme": "bfv", "library": f"tenseal {ts.__version__}", "poly_modulus_degree": POLY_DEGREE,

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import tenseal as ts
 
-from models.scoring.keys import BfvKeys
-from models.scoring.online import BankOnlineScorer, decrypt_masked, publish_masks
+from models.scoring.keys import PLAIN_PRIME, BfvKeys
+from models.scoring.online import BankOnlineScorer, decrypt_masked, publish_masks, uniform_masks
 from models.scoring.paths import leaves, platform_paths
 from models.secureboost.messages import Message, MessageFormatError
 
@@ -16,7 +16,7 @@ ROWS = [0, 1, 15, 16, 511, 999]
 @pytest.fixture(scope="module")
 def online(scored):
     model = scored.model
-    platform_keys = BfvKeys.generate(rotations=True)
+    platform_keys = BfvKeys.generate()
     paths = platform_paths(model.trees_, leaves(model.trees_))
     masks = publish_masks(paths, model.platform_model_, scored.platform.head(1000), platform_keys)
     bank = BankOnlineScorer(model.trees_, model.base_score_, model.bank_binner_.max_bin + 1, masks)
@@ -41,12 +41,32 @@ def test_the_platform_sees_a_fresh_uniform_value_each_time(online):
     assert len(seen) == 3
 
 
-def test_the_bank_cannot_ask_for_more_than_one_value_per_request(online):
+def test_the_platform_returns_one_number_per_request(online):
+    bank, platform_keys, bins = online
+    request, _ = bank.request(3, bins[3])
+    assert len(Message.from_bytes(decrypt_masked(request, platform_keys)).fields["values"]) == 1
+
+
+def test_every_slot_the_platform_decrypts_is_masked(online):
+    """Slots outside the applicant's block and inside it alike: none is a bare product."""
+    bank, platform_keys, bins = online
+    request, _ = bank.request(3, bins[3])
+    slots = np.array(ts.bfv_vector_from(platform_keys.context, Message.from_bytes(request).blobs[0]).decrypt())
+    assert (slots != 0).mean() > 0.99 and np.abs(slots).max() > 2**30
+
+
+def test_a_request_of_another_size_is_refused(online):
     _, platform_keys, _ = online
     public = BfvKeys(ts.context_from(platform_keys.public_bytes()))
-    many = ts.bfv_vector(public.context, [1, 2, 3]).serialize()
-    with pytest.raises(MessageFormatError, match="one value"):
-        decrypt_masked(Message("decrypt", {}, (many,)).to_bytes(), platform_keys)
+    short = ts.bfv_vector(public.context, [1, 2, 3]).serialize()
+    with pytest.raises(MessageFormatError, match="8192 slots"):
+        decrypt_masked(Message("decrypt", {}, (short,)).to_bytes(), platform_keys)
+
+
+def test_masks_are_spread_over_the_whole_plaintext_range():
+    masks = uniform_masks(100_000)
+    assert masks.min() >= 0 and masks.max() < PLAIN_PRIME
+    assert abs(masks.mean() / PLAIN_PRIME - 0.5) < 0.01
 
 
 def test_a_row_the_platform_did_not_publish_is_refused(online):
