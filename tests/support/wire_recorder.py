@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 import grpc
 
+from federation.data import PartyTable, load_table
+from federation.data.synthetic import generate
+from federation.launcher import OPERATOR, PartySpec
 from federation.party.agent import PartyAgent
 from federation.party.client import CoordinatorClient
 from federation.party.handlers import handlers, platform_labels
 from federation.party.online_serving import ScoringServer
-from federation.security.certs import load_credentials
+from federation.security.certs import init_certificates, load_credentials
 from federation.security.roles import Role
 
 
@@ -100,3 +105,23 @@ def recorded_platform(federation: Any, table: Any, workdir: Any) -> Iterator[Wir
         client.close()
     if any(thread.is_alive() for thread in threads):
         raise RuntimeError("the recorded platform agent did not stop")
+
+
+@dataclass(frozen=True)
+class RecordedSetup:
+    """Synthetic data for one bank, certificates for it, the platform and the operator."""
+
+    bank: PartySpec
+    platform_table: PartyTable
+    run: Path
+
+
+def recorded_setup(root: Path, *, enterprises: int, seed: int) -> RecordedSetup:
+    """What a test needs before starting a federation whose platform it records: the bank
+    runs as a process from the files, the platform's table is loaded for this process."""
+    generate(root / "data", enterprises=enterprises, banks=1, seed=seed)
+    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
+    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml", role="platform")
+    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
+                                               OPERATOR: Role.OPERATOR})
+    return RecordedSetup(bank, platform_table, root / "run")

@@ -5,27 +5,20 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from tests.support.wire_recorder import recorded_platform
+from tests.support.wire_recorder import recorded_platform, recorded_setup
 
 from federation.data import load_table
-from federation.data.synthetic import generate
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
-from federation.security.certs import init_certificates
-from federation.security.roles import Role
+from federation.launcher import LocalFederation
 
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[str]]:
     """Coordinator and bank as processes; the platform agent in this process, recorded."""
     root = tmp_path_factory.mktemp("wire")
-    generate(root / "data", enterprises=1500, banks=1, seed=7)
-    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
-    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml",
-                                role="platform")
-    bank_ids = load_table(bank.data, bank.schema, role="bank").ids.tolist()
-    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
-                                               OPERATOR: Role.OPERATOR})
-    with LocalFederation(root / "run", [bank]) as federation, \
+    setup = recorded_setup(root, enterprises=1500, seed=7)
+    bank, platform_table = setup.bank, setup.platform_table
+    bank_ids = load_table(setup.bank.data, setup.bank.schema, role="bank").ids.tolist()
+    with LocalFederation(setup.run, [bank]) as federation, \
             recorded_platform(federation, platform_table, root / "platform-work") as recorder:
         with federation.client("bank_a") as bank_client:
             job = bank_client.submit_job("psi", ["platform"])

@@ -9,14 +9,11 @@ import grpc
 import numpy as np
 import pandas as pd
 import pytest
-from tests.support.wire_recorder import recorded_platform
+from tests.support.wire_recorder import recorded_platform, recorded_setup
 
 from federation.data import load_table
-from federation.data.synthetic import generate
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.launcher import LocalFederation
 from federation.party.client import job_summary
-from federation.security.certs import init_certificates
-from federation.security.roles import Role
 from models.scoring.reference import plaintext_scores
 
 MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
@@ -26,13 +23,9 @@ MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
 def scored(tmp_path_factory: pytest.TempPathFactory):
     """PSI and training first, then a recorded batch scoring of the whole intersection."""
     root = tmp_path_factory.mktemp("scoring-job")
-    generate(root / "data", enterprises=4000, banks=1, seed=9)
-    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
-    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml",
-                                role="platform")
-    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
-                                               OPERATOR: Role.OPERATOR})
-    with LocalFederation(root / "run", [bank]) as federation, \
+    setup = recorded_setup(root, enterprises=4000, seed=9)
+    bank, platform_table = setup.bank, setup.platform_table
+    with LocalFederation(setup.run, [bank]) as federation, \
             recorded_platform(federation, platform_table, root / "platform-work") as recorder:
         with federation.client("bank_a") as client:
             psi = client.submit_job("psi", ["platform"]).id

@@ -8,13 +8,10 @@ import struct
 import numpy as np
 import pandas as pd
 import pytest
-from tests.support.wire_recorder import recorded_platform
+from tests.support.wire_recorder import recorded_platform, recorded_setup
 
 from federation.data import load_table
-from federation.data.synthetic import generate
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
-from federation.security.certs import init_certificates
-from federation.security.roles import Role
+from federation.launcher import LocalFederation
 
 FRACTION_BITS = 64
 
@@ -23,13 +20,9 @@ FRACTION_BITS = 64
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, np.ndarray]:
     """Coordinator and bank as processes; the platform agent in this process, recorded."""
     root = tmp_path_factory.mktemp("sb-wire")
-    generate(root / "data", enterprises=3000, banks=1, seed=11)
-    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
-    platform_table = load_table(root / "data" / "platform.parquet", root / "data" / "platform.yaml",
-                                role="platform")
-    init_certificates(root / "run" / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM,
-                                               OPERATOR: Role.OPERATOR})
-    with LocalFederation(root / "run", [bank]) as federation, \
+    setup = recorded_setup(root, enterprises=3000, seed=11)
+    bank, platform_table = setup.bank, setup.platform_table
+    with LocalFederation(setup.run, [bank]) as federation, \
             recorded_platform(federation, platform_table, root / "platform-work") as recorder:
         with federation.client("bank_a") as bank_client:
             psi = bank_client.submit_job("psi", ["platform"]).id
