@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from tests.federation.coordinator.test_consents import E1, E2, NEXT_YEAR, OPERATOR, REGULATOR
-from tests.federation.coordinator.test_service import BANK_A, PLATFORM, make_service
+from tests.federation.coordinator.test_consents import E1, E2, NEXT_YEAR
+from tests.support.coordinator import BANK_A, OPERATOR, PLATFORM, REGULATOR, make_service, registered_service
 
 from federation.cli import app
 from federation.coordinator.audit import digest, verify_database
@@ -21,10 +21,7 @@ from federation.coordinator.store import AuditRow
 
 @pytest.fixture()
 def service(tmp_path: Path) -> CoordinatorService:
-    svc = make_service(tmp_path)
-    for who in (PLATFORM, BANK_A, OPERATOR, REGULATOR):
-        svc.register(who, {})
-    return svc
+    return registered_service(tmp_path, PLATFORM, BANK_A, OPERATOR, REGULATOR)
 
 
 def entries(svc: CoordinatorService) -> list[AuditRow]:

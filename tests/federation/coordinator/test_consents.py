@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.federation.coordinator.test_service import BANK_A, BANK_B, PLATFORM, make_service
+from tests.support.coordinator import BANK_A, BANK_B, OPERATOR, PLATFORM, REGULATOR, registered_service
 
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from federation.coordinator.jobs import State
@@ -18,18 +18,13 @@ from federation.governance.categories import CATEGORIES
 from federation.security.roles import Role
 from federation.security.tls import Identity
 
-OPERATOR = Identity("operator", Role.OPERATOR, "o" * 64)
-REGULATOR = Identity("regulator", Role.REGULATOR, "r" * 64)
 E1, E2, E3 = random_usccs(np.random.default_rng(0), 3, ["320706"]).tolist()
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 
 @pytest.fixture()
 def service(tmp_path: Path) -> CoordinatorService:
-    svc = make_service(tmp_path)
-    for who in (PLATFORM, BANK_A, BANK_B, OPERATOR, REGULATOR):
-        svc.register(who, {})
-    return svc
+    return registered_service(tmp_path, PLATFORM, BANK_A, BANK_B, OPERATOR, REGULATOR)
 
 
 def grant(svc: CoordinatorService, enterprise: str, bank: str = "bank_a",

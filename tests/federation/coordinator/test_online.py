@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.federation.coordinator.test_audit import OPERATOR, REGULATOR, succeed_psi
+from tests.federation.coordinator.test_audit import succeed_psi
 from tests.federation.coordinator.test_consents import E1, E2, NEXT_YEAR
-from tests.federation.coordinator.test_service import BANK_A, BANK_B, PLATFORM, make_service
+from tests.support.coordinator import BANK_A, BANK_B, OPERATOR, PLATFORM, REGULATOR, make_service
 
 from federation.coordinator.errors import InvalidArgument, PermissionDenied
 from federation.coordinator.jobs import State

@@ -6,8 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from tests.federation.coordinator.test_consents import OPERATOR, REGULATOR
-from tests.federation.coordinator.test_service import BANK_A, PLATFORM, make_service
+from tests.support.coordinator import BANK_A, OPERATOR, PLATFORM, REGULATOR, registered_service
 
 from federation.coordinator.errors import PermissionDenied
 from federation.coordinator.jobs import State
@@ -16,10 +15,7 @@ from federation.coordinator.service import CoordinatorService
 
 @pytest.fixture()
 def service(tmp_path: Path) -> CoordinatorService:
-    svc = make_service(tmp_path)
-    for who in (PLATFORM, BANK_A, OPERATOR, REGULATOR):
-        svc.register(who, {})
-    return svc
+    return registered_service(tmp_path, PLATFORM, BANK_A, OPERATOR, REGULATOR)
 
 
 @pytest.fixture()

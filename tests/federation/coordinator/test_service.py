@@ -6,24 +6,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from tests.support.coordinator import BANK_A, BANK_B, PLATFORM, make_service
 
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, TooLarge
 from federation.coordinator.jobs import State
-from federation.coordinator.mailbox import Mailbox
 from federation.coordinator.service import CoordinatorService
-from federation.coordinator.store import open_database
 from federation.security.roles import Role
 from federation.security.tls import Identity
-
-PLATFORM = Identity("platform", Role.PLATFORM, "p" * 64)
-BANK_A = Identity("bank_a", Role.BANK, "a" * 64)
-BANK_B = Identity("bank_b", Role.BANK, "b" * 64)
-
-
-def make_service(root: Path, max_message_bytes: int = 1 << 20) -> CoordinatorService:
-    sessions = open_database(f"sqlite:///{root / 'coordinator.db'}")
-    return CoordinatorService(sessions, Mailbox(root / "messages", sessions, max_message_bytes=max_message_bytes))
-
 
 @pytest.fixture()
 def service(tmp_path: Path) -> CoordinatorService:

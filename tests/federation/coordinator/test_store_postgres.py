@@ -12,17 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support.coordinator import BANK_A, PLATFORM
 
 from federation.coordinator.jobs import State
 from federation.coordinator.mailbox import Mailbox
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.store import open_database
-from federation.security.roles import Role
-from federation.security.tls import Identity
 
 BIN = Path("/usr/lib/postgresql/15/bin")
-PLATFORM = Identity("platform", Role.PLATFORM, "p" * 64)
-BANK_A = Identity("bank_a", Role.BANK, "a" * 64)
 
 
 def _as_postgres(args: list[str]) -> list[str]:
