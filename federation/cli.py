@@ -29,6 +29,10 @@ app.add_typer(audit_app, name="audit")
 
 CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and <name>.pem/.key.")]
 CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
+PlatformName = Annotated[str, typer.Option(help="The platform party's name.")]
+JobTimeout = Annotated[float, typer.Option(help="Seconds to wait for the job.")]
+JobJson = Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")]
+ModelId = Annotated[str, typer.Option(help="The registered joint model (its training job id).")]
 LegalBasis = Annotated[str | None, typer.Option(
     help="Run on this documented legal basis instead of consent (e.g. historical borrowers under their "
          "loan contracts); recorded on the job and in the audit log.")]
@@ -290,10 +294,10 @@ def psi(
     name: Annotated[str, typer.Option(help="The bank running the intersection (its certificate).")],
     coordinator: CoordinatorAddr,
     certs: CertsDir,
-    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 1800.0,
+    platform: PlatformName = "platform",
+    timeout: JobTimeout = 1800.0,
     legal_basis: LegalBasis = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+    as_json: JobJson = False,
 ) -> None:
     """Align the bank's customers with the platform by private set intersection."""
     params = {} if legal_basis is None else {"legal_basis": legal_basis}
@@ -309,7 +313,7 @@ def train(
     coordinator: CoordinatorAddr,
     certs: CertsDir,
     psi_job: Annotated[str, typer.Option(help="The finished PSI job whose intersection to train on.")],
-    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
+    platform: PlatformName = "platform",
     trees: Annotated[int, typer.Option(help="Boosting rounds.")] = 30,
     depth: Annotated[int, typer.Option(help="Maximum tree depth.")] = 3,
     learning_rate: Annotated[float, typer.Option(help="Shrinkage per tree.")] = 0.3,
@@ -319,9 +323,9 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed of the model and of the holdout.")] = 0,
     encryption: Annotated[str, typer.Option(help="HE backend: heu-ou, heu-zpaillier or phe-paillier.")
                           ] = "heu-ou",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
+    timeout: JobTimeout = 7200.0,
     legal_basis: LegalBasis = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+    as_json: JobJson = False,
 ) -> None:
     """Train a joint SecureBoost model with the platform, gradients encrypted under the bank's key."""
     params: dict[str, object] = {"psi_job": psi_job, "model": {
@@ -341,11 +345,11 @@ def score_batch(
     name: Annotated[str, typer.Option(help="The bank scoring (its certificate).")],
     coordinator: CoordinatorAddr,
     certs: CertsDir,
-    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    model: ModelId,
     psi_job: Annotated[str, typer.Option(help="The PSI job whose enterprises to score.")],
-    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+    platform: PlatformName = "platform",
+    timeout: JobTimeout = 7200.0,
+    as_json: JobJson = False,
 ) -> None:
     """Score every enterprise of a PSI alignment, encrypted; the bank's agent writes scores.parquet."""
     summary = _run_job(name, coordinator, certs, "score_batch", platform, {"model": model, "psi_job": psi_job},
@@ -360,11 +364,11 @@ def publish_masks(
     name: Annotated[str, typer.Option(help="The bank (its certificate).")],
     coordinator: CoordinatorAddr,
     certs: CertsDir,
-    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    model: ModelId,
     psi_job: Annotated[str, typer.Option(help="The PSI job whose enterprises the bank may score online.")],
-    platform: Annotated[str, typer.Option(help="The platform party's name.")] = "platform",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the job.")] = 7200.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the job as one JSON line.")] = False,
+    platform: PlatformName = "platform",
+    timeout: JobTimeout = 7200.0,
+    as_json: JobJson = False,
 ) -> None:
     """Have the platform publish its encrypted indicators for online scoring of an alignment."""
     summary = _run_job(name, coordinator, certs, "publish_masks", platform, {"model": model, "psi_job": psi_job},
@@ -380,7 +384,7 @@ def score(
     coordinator: CoordinatorAddr,
     certs: CertsDir,
     workdir: Annotated[Path, typer.Option(help="The bank agent's work folder (model part and masks).")],
-    model: Annotated[str, typer.Option(help="The registered joint model (its training job id).")],
+    model: ModelId,
     enterprise: Annotated[str, typer.Option(help="The applicant's USCC.")],
     data: Annotated[Path, typer.Option(help="The bank's table holding the applicant's row.")],
     schema: Annotated[Path, typer.Option(help="The table's YAML schema.")],
