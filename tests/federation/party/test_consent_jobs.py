@@ -19,7 +19,8 @@ from federation.cli import app
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.governance.categories import CATEGORIES
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.demo import demo_parties
+from federation.launcher import OPERATOR, LocalFederation
 from federation.party.client import JobFailed
 from federation.security.certs import init_certificates
 from federation.security.roles import Role
@@ -60,9 +61,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     root = tmp_path_factory.mktemp("consent")
     generate(root / "data", enterprises=1200, banks=2, seed=11)
     data = root / "data"
-    parties = [PartySpec("platform", Role.PLATFORM, data / "platform.parquet", data / "platform.yaml"),
-               PartySpec("bank_a", Role.BANK, data / "bank_a.parquet", data / "bank_a.yaml"),
-               PartySpec("bank_b", Role.BANK, data / "bank_b.parquet", data / "bank_b.yaml")]
+    parties = demo_parties(data)
     platform_ids = set(load_table(parties[0].data, parties[0].schema, role="platform").ids.tolist())
     bank_ids = load_table(parties[1].data, parties[1].schema, role="bank").ids.tolist()
     shared = {i for i in bank_ids if i in platform_ids}

@@ -15,7 +15,8 @@ import pytest
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.governance.categories import CATEGORIES
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.demo import demo_parties
+from federation.launcher import OPERATOR, LocalFederation
 from federation.party.online_scoring import OnlineScore, OnlineScorer
 from federation.security.certs import init_certificates
 from federation.security.roles import Role
@@ -44,8 +45,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     root = tmp_path_factory.mktemp("online-consent")
     generate(root / "data", enterprises=800, banks=1, seed=13)
     data = root / "data"
-    parties = [PartySpec("platform", Role.PLATFORM, data / "platform.parquet", data / "platform.yaml"),
-               PartySpec("bank_a", Role.BANK, data / "bank_a.parquet", data / "bank_a.yaml")]
+    parties = demo_parties(data)[:2]  # the platform and bank_a: the data has one bank
     platform_ids = set(load_table(parties[0].data, parties[0].schema, role="platform").ids.tolist())
     bank = load_table(parties[1].data, parties[1].schema, role="bank")
     consenting = sorted(i for i in bank.ids.tolist() if i in platform_ids)
