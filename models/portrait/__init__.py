@@ -1,0 +1,1 @@
+"""Credit portraits: grade, peer percentile, reason codes and public facts per enterprise."""
