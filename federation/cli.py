@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 import grpc
 import typer
 
+from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS
 from federation.data import DataError, load_table
 from federation.governance.categories import CATEGORIES, PURPOSE, UnknownCategory, categories_of
 from federation.security.certs import CertificateError, init_certificates, load_credentials
@@ -182,13 +183,17 @@ def coordinator(
     listen: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1:50051",
     db: Annotated[str | None, typer.Option(help="SQLAlchemy URL; default: SQLite file in --store.")] = None,
     port_file: Annotated[Path | None, typer.Option(help="Write the bound port here once listening.")] = None,
+    party_deadline: Annotated[float, typer.Option(
+        help="Seconds a party of an unfinished job may stay disconnected before the job fails naming it; "
+             "a job's params.party_deadline_seconds overrides it.")] = DEFAULT_PARTY_DEADLINE_SECONDS,
 ) -> None:
     """Run the coordinator: registries, job state machines and the protocol relay."""
     from federation.coordinator.server import CoordinatorConfig, serve
 
     _logging("coordinator")
     try:
-        serve(CoordinatorConfig(certs=certs, store=store, listen=listen, database_url=db), port_file)
+        serve(CoordinatorConfig(certs=certs, store=store, listen=listen, database_url=db,
+                                party_deadline_seconds=party_deadline), port_file)
     except CertificateError as exc:
         _fail(str(exc))
 
@@ -215,6 +220,7 @@ def party(
 ) -> None:
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
+    from federation.governance.classification import load_platform_schema
     from federation.party.client import CoordinatorClient
     from federation.party.handlers import handlers, platform_labels
     from federation.party.online_serving import ScoringServer
@@ -225,7 +231,8 @@ def party(
         _fail("--role must be platform or bank")
     try:
         credentials = load_credentials(certs, name)
-        table = load_table(data, schema, role=role.value)
+        loaded_schema, classification = load_platform_schema(schema) if role is Role.PLATFORM else (schema, None)
+        table = load_table(data, loaded_schema, role=role.value)
         if role is Role.PLATFORM and enforce_consent:
             categories_of(table.features.columns)
     except (CertificateError, DataError, UnknownCategory) as exc:
@@ -249,7 +256,7 @@ def party(
                 logging.getLogger(__name__).warning("not serving online scoring yet; still trying")
         agent = PartyAgent(client, role, table, workdir,
                            handlers(enforce_consent=enforce_consent, psi_workers=psi_workers,
-                                    psi_register=register),
+                                    psi_register=register, classification=classification),
                            receive_timeout=receive_timeout, labels=labels)
         try:
             agent.run(stop)
@@ -414,6 +421,31 @@ def score(
             _fail(str(exc))
     typer.echo(json.dumps(asdict(result)) if as_json else
                f"{enterprise}: raw score {result.raw_score:.6f}, probability of default {result.probability:.4f}")
+
+
+@app.command()
+def publish(
+    name: Annotated[str, typer.Option(help="The bank receiving the public records (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    region: Annotated[str | None, typer.Option(help="Enterprises registered in this region (reg_region).")] = None,
+    industry: Annotated[str | None, typer.Option(help="Enterprises of this industry (reg_industry).")] = None,
+    platform: PlatformName = "platform",
+    timeout: JobTimeout = 1800.0,
+    as_json: JobJson = False,
+) -> None:
+    """Have the platform push the public records (public columns only) of a region and/or industry."""
+    from federation.governance.publication import PublicationError, PublicSelection
+
+    try:
+        selection = PublicSelection(region, industry)
+    except PublicationError as exc:
+        _fail(str(exc))
+    summary = _run_job(name, coordinator, certs, "publish", platform, selection.to_params(), timeout)
+    typer.echo(json.dumps(summary) if as_json else
+               f"job {summary['job_id']}: {platform} published {summary['results'][platform]['published']} "
+               f"enterprises' public records; public_records.parquet is in {name}'s work folder under "
+               f"jobs/{summary['job_id']}")
 
 
 @app.command()

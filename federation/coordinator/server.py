@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, AbsentPartyDeadlines
 from federation.coordinator.mailbox import Mailbox
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.servicer import CoordinatorServicer
@@ -34,10 +35,12 @@ class CoordinatorConfig:
     database_url: str | None = None
     max_message_bytes: int = 2 * 1024**3
     workers: int = 64
+    party_deadline_seconds: float = DEFAULT_PARTY_DEADLINE_SECONDS
 
 
 def build_server(config: CoordinatorConfig) -> tuple[grpc.Server, int]:
-    """Create (not start) the server; returns it with the port actually bound."""
+    """Create (not start) the server; returns it with the port actually bound. Absent
+    parties' deadlines are enforced from the moment it starts until it stops."""
     config.store.mkdir(parents=True, exist_ok=True)
     url = config.database_url or f"sqlite:///{config.store / 'coordinator.db'}"
     sessions = open_database(url)
@@ -56,6 +59,8 @@ def build_server(config: CoordinatorConfig) -> tuple[grpc.Server, int]:
     port = server.add_secure_port(config.listen, server_credentials(load_credentials(config.certs, COORDINATOR)))
     if port == 0:
         raise OSError(f"could not listen on {config.listen}")
+    deadlines = AbsentPartyDeadlines(service, service.presence, config.party_deadline_seconds)
+    threading.Thread(target=deadlines.run, args=(server,), name="party-deadlines", daemon=True).start()
     return server, port
 
 

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from federation.coordinator.audit import AuditLog, AuditSummary
 from federation.coordinator.consents import ConsentRegistry
+from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
 from federation.coordinator.online import CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringRouter, ServingSession
+from federation.coordinator.presence import Presence
 from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
 from federation.data.uscc import uscc_error
 from federation.governance.categories import PURPOSE
@@ -35,6 +37,8 @@ _MAX_PARAMS = 64 * 1024
 _MAX_LEGAL_BASIS = 500
 # Only the parties of a protocol exchange its messages and report on its jobs.
 _PROTOCOL_ROLES = (Role.BANK, Role.PLATFORM)
+# Who the coordinator's own decisions (failing a job whose party is gone) are audited as.
+COORDINATOR = Identity("coordinator", Role.COORDINATOR, "")
 # One online score's ciphertext is a single BFV ciphertext (about 256 KiB).
 _MAX_SCORE_REQUEST = 4 * 1024 * 1024
 
@@ -105,6 +109,7 @@ class CoordinatorService:
         self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
+        self.presence = Presence()
 
     # parties -------------------------------------------------------------------
     def register(self, caller: Identity, labels: dict[str, str]) -> PartyRow:
@@ -151,6 +156,7 @@ class CoordinatorService:
             raise PermissionDenied(f"{caller.name} ({caller.role.value}) cannot start a {kind} job")
         params = _parse_json_object(params_json, "params_json")
         governance = _governance(params)
+        party_deadline(params, DEFAULT_PARTY_DEADLINE_SECONDS)
         if len(parties) != len(spec.participants) or len(set(parties)) != len(parties):
             raise InvalidArgument(f"a {kind} job takes {len(spec.participants)} other party(ies), got {parties}")
         if caller.name in parties:
@@ -246,6 +252,25 @@ class CoordinatorService:
             self.mailbox.purge(job_id)
         self._touch(job_id)
         return self.get_job(caller, job_id)
+
+    def unfinished_jobs(self) -> list[JobRow]:
+        with self._sessions() as session:
+            return list(session.scalars(select(JobRow).where(
+                JobRow.state.in_([State.PENDING.value, State.RUNNING.value]))))
+
+    def fail_absent_party(self, job_id: str, party: str, detail: str) -> bool:
+        """Fail ``party``'s part of a job on the coordinator's own authority (see
+        ``federation.coordinator.deadlines``); False if the job or the party finished meanwhile."""
+        with self.audit.transaction() as session:
+            job = session.get(JobRow, job_id)
+            me = None if job is None else next((p for p in job.participants if p.party == party), None)
+            if job is None or me is None or State(job.state).terminal or State(me.state).terminal:
+                return False
+            me.state, me.detail = State.FAILED.value, detail
+            job.state, job.error, job.updated_at = State.FAILED.value, f"{party}: {detail}", utcnow()
+            self._audit_state(session, COORDINATOR, job, State.FAILED)
+        self._touch(job_id)
+        return True
 
     def _audit_state(self, session: Session, caller: Identity, job: JobRow, state: State) -> None:
         """A job's state change, with counts and the basis it ran on; a failure's text is

@@ -204,6 +204,9 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def WatchJobs(self, caller: Identity, request: pb.WatchJobsRequest, context: grpc.ServicerContext
                   ) -> Iterator[pb.Job]:
         self._service.require_registered(caller)
+        left = self._service.presence.connect(caller.name)  # an agent's open stream is its presence
+        if not context.add_callback(left):
+            left()
         seen = self._service.job_versions()
         for job in self._service.watch_snapshot(caller, seen, seen, first=True):
             yield job_to_proto(job)
