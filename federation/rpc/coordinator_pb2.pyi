@@ -350,39 +350,47 @@ class ReceiveRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ..., sender: _Optional[str] = ..., tag: _Optional[str] = ...) -> None: ...
 
 class ScoreApplicantRequest(_message.Message):
-    __slots__ = ("model_id", "enterprise", "ciphertext")
+    __slots__ = ("model_id", "enterprise", "ciphertext", "reason_ciphertexts")
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
     CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
+    REASON_CIPHERTEXTS_FIELD_NUMBER: _ClassVar[int]
     model_id: str
     enterprise: str
     ciphertext: bytes
-    def __init__(self, model_id: _Optional[str] = ..., enterprise: _Optional[str] = ..., ciphertext: _Optional[bytes] = ...) -> None: ...
+    reason_ciphertexts: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, model_id: _Optional[str] = ..., enterprise: _Optional[str] = ..., ciphertext: _Optional[bytes] = ..., reason_ciphertexts: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class ScoreApplicantReply(_message.Message):
-    __slots__ = ("masked_value",)
+    __slots__ = ("masked_value", "reason_masked_values")
     MASKED_VALUE_FIELD_NUMBER: _ClassVar[int]
+    REASON_MASKED_VALUES_FIELD_NUMBER: _ClassVar[int]
     masked_value: int
-    def __init__(self, masked_value: _Optional[int] = ...) -> None: ...
+    reason_masked_values: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, masked_value: _Optional[int] = ..., reason_masked_values: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ScoringQuestion(_message.Message):
-    __slots__ = ("request_id", "model_id", "bank", "ciphertext")
+    __slots__ = ("request_id", "model_id", "bank", "ciphertext", "reason_ciphertexts")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
     BANK_FIELD_NUMBER: _ClassVar[int]
     CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
+    REASON_CIPHERTEXTS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     model_id: str
     bank: str
     ciphertext: bytes
-    def __init__(self, request_id: _Optional[str] = ..., model_id: _Optional[str] = ..., bank: _Optional[str] = ..., ciphertext: _Optional[bytes] = ...) -> None: ...
+    reason_ciphertexts: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, request_id: _Optional[str] = ..., model_id: _Optional[str] = ..., bank: _Optional[str] = ..., ciphertext: _Optional[bytes] = ..., reason_ciphertexts: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class ScoringAnswer(_message.Message):
-    __slots__ = ("request_id", "masked_value", "error")
+    __slots__ = ("request_id", "masked_value", "error", "reason_masked_values")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MASKED_VALUE_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    REASON_MASKED_VALUES_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     masked_value: int
     error: str
-    def __init__(self, request_id: _Optional[str] = ..., masked_value: _Optional[int] = ..., error: _Optional[str] = ...) -> None: ...
+    reason_masked_values: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, request_id: _Optional[str] = ..., masked_value: _Optional[int] = ..., error: _Optional[str] = ..., reason_masked_values: _Optional[_Iterable[int]] = ...) -> None: ...

@@ -251,10 +251,10 @@ class ActiveBooster:
                     self._best_split(open_node) if depth < params.max_depth else (None, None)
                 )
                 node = nodes[open_node.index]
+                node.value = lr * leaf_weight(
+                    open_node.stats.grad, open_node.stats.hess, open_node.child_lambda
+                )
                 if best is None:
-                    node.value = lr * leaf_weight(
-                        open_node.stats.grad, open_node.stats.hess, open_node.child_lambda
-                    )
                     leaves.append((open_node.index, open_node.mask))
                     continue
                 owner, candidate = best

@@ -10,6 +10,7 @@ platform feature, bin or threshold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -23,7 +24,12 @@ Owner = Literal["bank", "platform"]
 
 @dataclass
 class Node:
-    """A node of a bank-held tree; a leaf when ``owner`` is None."""
+    """A node of a bank-held tree; a leaf when ``owner`` is None.
+
+    An inner node's ``value`` is what the tree would predict had it stopped there: reason
+    codes credit each split with the change of value along a row's path. Models stored
+    before inner values were kept read back with NaN there.
+    """
 
     value: float = 0.0
     owner: Owner | None = None
@@ -39,7 +45,7 @@ class Node:
     def to_dict(self) -> dict[str, Any]:
         if self.is_leaf:
             return {"value": self.value}
-        data: dict[str, Any] = {"owner": self.owner, "left": self.left, "right": self.right}
+        data: dict[str, Any] = {"owner": self.owner, "left": self.left, "right": self.right, "value": self.value}
         if self.owner == "bank":
             assert self.rule is not None
             data["rule"] = self.rule.to_dict()
@@ -53,6 +59,7 @@ class Node:
             return cls(value=float(data["value"]))
         rule = SplitRule.from_dict(data["rule"]) if "rule" in data else None
         return cls(
+            value=float(data.get("value", math.nan)),
             owner=data["owner"],
             rule=rule,
             split_ref=data.get("split_ref"),

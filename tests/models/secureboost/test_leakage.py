@@ -45,7 +45,8 @@ def test_platform_nodes_keep_only_an_opaque_reference(fitted):
     model, _ = fitted
     platform_nodes = [n.to_dict() for t in model.trees_ for n in t.nodes if n.owner == "platform"]
     assert platform_nodes
-    assert all(set(node) == {"owner", "left", "right", "split_ref"} for node in platform_nodes)
+    # "value" is the bank's own: its gradient sums over the rows reaching the node.
+    assert all(set(node) == {"owner", "left", "right", "split_ref", "value"} for node in platform_nodes)
 
 
 def test_platform_model_resolves_every_reference(fitted):
