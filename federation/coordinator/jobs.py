@@ -50,6 +50,7 @@ JOB_KINDS: dict[str, JobKind] = {
                 uses_model=True),
         JobKind("publish_masks", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
                 uses_model=True),
+        JobKind("publish", initiator=Role.BANK, participants=(Role.PLATFORM,)),
     )
 }
 
