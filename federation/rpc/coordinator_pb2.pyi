@@ -17,6 +17,7 @@ class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROLE_BANK: _ClassVar[Role]
     ROLE_OPERATOR: _ClassVar[Role]
     ROLE_REGULATOR: _ClassVar[Role]
+    ROLE_ENTERPRISE: _ClassVar[Role]
 
 class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -30,6 +31,7 @@ ROLE_PLATFORM: Role
 ROLE_BANK: Role
 ROLE_OPERATOR: Role
 ROLE_REGULATOR: Role
+ROLE_ENTERPRISE: Role
 JOB_STATE_UNSPECIFIED: JobState
 JOB_STATE_PENDING: JobState
 JOB_STATE_RUNNING: JobState
@@ -394,3 +396,177 @@ class ScoringAnswer(_message.Message):
     error: str
     reason_masked_values: _containers.RepeatedScalarFieldContainer[int]
     def __init__(self, request_id: _Optional[str] = ..., masked_value: _Optional[int] = ..., error: _Optional[str] = ..., reason_masked_values: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class RecordDataUseRequest(_message.Message):
+    __slots__ = ("job_id", "batch", "tags", "categories")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    batch: int
+    tags: bytes
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, job_id: _Optional[str] = ..., batch: _Optional[int] = ..., tags: _Optional[bytes] = ..., categories: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RecordDataUseReply(_message.Message):
+    __slots__ = ("audit_seq",)
+    AUDIT_SEQ_FIELD_NUMBER: _ClassVar[int]
+    audit_seq: int
+    def __init__(self, audit_seq: _Optional[int] = ...) -> None: ...
+
+class EnterpriseHistoryRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DataUseRecord(_message.Message):
+    __slots__ = ("seq", "at", "actor", "action", "subject", "details_json", "objection_ids")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_JSON_FIELD_NUMBER: _ClassVar[int]
+    OBJECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    details_json: str
+    objection_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, seq: _Optional[int] = ..., at: _Optional[str] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., subject: _Optional[str] = ..., details_json: _Optional[str] = ..., objection_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class EnterpriseHistoryResponse(_message.Message):
+    __slots__ = ("records",)
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[DataUseRecord]
+    def __init__(self, records: _Optional[_Iterable[_Union[DataUseRecord, _Mapping]]] = ...) -> None: ...
+
+class Objection(_message.Message):
+    __slots__ = ("id", "enterprise", "audit_seq", "reason", "status", "filed_at", "forward_by", "overdue", "note", "updated_by")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    AUDIT_SEQ_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    FILED_AT_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_BY_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    enterprise: str
+    audit_seq: int
+    reason: str
+    status: str
+    filed_at: _timestamp_pb2.Timestamp
+    forward_by: str
+    overdue: bool
+    note: str
+    updated_by: str
+    def __init__(self, id: _Optional[str] = ..., enterprise: _Optional[str] = ..., audit_seq: _Optional[int] = ..., reason: _Optional[str] = ..., status: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forward_by: _Optional[str] = ..., overdue: _Optional[bool] = ..., note: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
+
+class FileObjectionRequest(_message.Message):
+    __slots__ = ("audit_seq", "reason")
+    AUDIT_SEQ_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    audit_seq: int
+    reason: str
+    def __init__(self, audit_seq: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListObjectionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListObjectionsResponse(_message.Message):
+    __slots__ = ("objections",)
+    OBJECTIONS_FIELD_NUMBER: _ClassVar[int]
+    objections: _containers.RepeatedCompositeFieldContainer[Objection]
+    def __init__(self, objections: _Optional[_Iterable[_Union[Objection, _Mapping]]] = ...) -> None: ...
+
+class UpdateObjectionRequest(_message.Message):
+    __slots__ = ("objection_id", "status", "note")
+    OBJECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    objection_id: str
+    status: str
+    note: str
+    def __init__(self, objection_id: _Optional[str] = ..., status: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class AuditUsageRequest(_message.Message):
+    __slots__ = ("period",)
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    period: str
+    def __init__(self, period: _Optional[str] = ...) -> None: ...
+
+class UsageRow(_message.Message):
+    __slots__ = ("period", "bank", "purpose", "category", "enterprises", "uses")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISES_FIELD_NUMBER: _ClassVar[int]
+    USES_FIELD_NUMBER: _ClassVar[int]
+    period: str
+    bank: str
+    purpose: str
+    category: str
+    enterprises: int
+    uses: int
+    def __init__(self, period: _Optional[str] = ..., bank: _Optional[str] = ..., purpose: _Optional[str] = ..., category: _Optional[str] = ..., enterprises: _Optional[int] = ..., uses: _Optional[int] = ...) -> None: ...
+
+class AuditUsageResponse(_message.Message):
+    __slots__ = ("rows", "head_sha256")
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    HEAD_SHA256_FIELD_NUMBER: _ClassVar[int]
+    rows: _containers.RepeatedCompositeFieldContainer[UsageRow]
+    head_sha256: str
+    def __init__(self, rows: _Optional[_Iterable[_Union[UsageRow, _Mapping]]] = ..., head_sha256: _Optional[str] = ...) -> None: ...
+
+class PublishModelCardRequest(_message.Message):
+    __slots__ = ("model_id", "card_json")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_JSON_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    card_json: str
+    def __init__(self, model_id: _Optional[str] = ..., card_json: _Optional[str] = ...) -> None: ...
+
+class GetModelCardRequest(_message.Message):
+    __slots__ = ("model_id",)
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    def __init__(self, model_id: _Optional[str] = ...) -> None: ...
+
+class ModelCardReply(_message.Message):
+    __slots__ = ("model_id", "card_json")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_JSON_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    card_json: str
+    def __init__(self, model_id: _Optional[str] = ..., card_json: _Optional[str] = ...) -> None: ...
+
+class ApproveModelRequest(_message.Message):
+    __slots__ = ("model_id", "decision", "note")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    decision: str
+    note: str
+    def __init__(self, model_id: _Optional[str] = ..., decision: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class Approval(_message.Message):
+    __slots__ = ("model_id", "reviewer", "decision", "note", "at")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    reviewer: str
+    decision: str
+    note: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, model_id: _Optional[str] = ..., reviewer: _Optional[str] = ..., decision: _Optional[str] = ..., note: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

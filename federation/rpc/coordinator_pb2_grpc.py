@@ -109,6 +109,51 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.FromString,
                 _registered_method=True)
+        self.RecordDataUse = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/RecordDataUse',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.RecordDataUseRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.RecordDataUseReply.FromString,
+                _registered_method=True)
+        self.EnterpriseHistory = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/EnterpriseHistory',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryResponse.FromString,
+                _registered_method=True)
+        self.FileObjection = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/FileObjection',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.FileObjectionRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Objection.FromString,
+                _registered_method=True)
+        self.ListObjections = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListObjections',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListObjectionsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListObjectionsResponse.FromString,
+                _registered_method=True)
+        self.UpdateObjection = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/UpdateObjection',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.UpdateObjectionRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Objection.FromString,
+                _registered_method=True)
+        self.AuditUsage = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/AuditUsage',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditUsageRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditUsageResponse.FromString,
+                _registered_method=True)
+        self.PublishModelCard = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/PublishModelCard',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.PublishModelCardRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.FromString,
+                _registered_method=True)
+        self.GetModelCard = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/GetModelCard',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.GetModelCardRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.FromString,
+                _registered_method=True)
+        self.ApproveModel = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ApproveModel',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -235,6 +280,70 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordDataUse(self, request, context):
+        """Data use, for the enterprises' self-query (platform only, for a job it takes part in):
+        keyed tags of the enterprises whose rows the job used, never their ids; audited as a count.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnterpriseHistory(self, request, context):
+        """Enterprise self-service (the enterprise role, named by its USCC): every audit record
+        that used its data, free of charge, and objections on those records.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FileObjection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListObjections(self, request, context):
+        """Enterprise: its own objections; operator: all, with their forwarding deadlines.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateObjection(self, request, context):
+        """Operator: record that an objection was forwarded, or resolved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AuditUsage(self, request, context):
+        """Usage of platform data per period, bank, purpose and data category, for the
+        data-providing departments: counts only (operator and regulator).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishModelCard(self, request, context):
+        """Model cards: the owning bank publishes its model's card; the regulator (and the owner)
+        fetch it with the approvals recorded so far; the regulator records an approval.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetModelCard(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveModel(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -327,6 +436,51 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ServeScoring,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.SerializeToString,
+            ),
+            'RecordDataUse': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordDataUse,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.RecordDataUseRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.RecordDataUseReply.SerializeToString,
+            ),
+            'EnterpriseHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnterpriseHistory,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryResponse.SerializeToString,
+            ),
+            'FileObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.FileObjection,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.FileObjectionRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Objection.SerializeToString,
+            ),
+            'ListObjections': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListObjections,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListObjectionsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListObjectionsResponse.SerializeToString,
+            ),
+            'UpdateObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateObjection,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.UpdateObjectionRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Objection.SerializeToString,
+            ),
+            'AuditUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.AuditUsage,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.AuditUsageRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.AuditUsageResponse.SerializeToString,
+            ),
+            'PublishModelCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishModelCard,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.PublishModelCardRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.SerializeToString,
+            ),
+            'GetModelCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetModelCard,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.GetModelCardRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.SerializeToString,
+            ),
+            'ApproveModel': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveModel,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Approval.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -744,6 +898,249 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ServeScoring',
             federation_dot_rpc_dot_coordinator__pb2.ScoringAnswer.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.ScoringQuestion.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordDataUse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/RecordDataUse',
+            federation_dot_rpc_dot_coordinator__pb2.RecordDataUseRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.RecordDataUseReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnterpriseHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/EnterpriseHistory',
+            federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.EnterpriseHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FileObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/FileObjection',
+            federation_dot_rpc_dot_coordinator__pb2.FileObjectionRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Objection.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListObjections(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListObjections',
+            federation_dot_rpc_dot_coordinator__pb2.ListObjectionsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListObjectionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/UpdateObjection',
+            federation_dot_rpc_dot_coordinator__pb2.UpdateObjectionRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Objection.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AuditUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/AuditUsage',
+            federation_dot_rpc_dot_coordinator__pb2.AuditUsageRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.AuditUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishModelCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/PublishModelCard',
+            federation_dot_rpc_dot_coordinator__pb2.PublishModelCardRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetModelCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/GetModelCard',
+            federation_dot_rpc_dot_coordinator__pb2.GetModelCardRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ModelCardReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ApproveModel',
+            federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
             options,
             channel_credentials,
             insecure,

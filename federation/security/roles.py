@@ -12,6 +12,8 @@ class Role(str, Enum):
     BANK = "bank"
     OPERATOR = "operator"
     REGULATOR = "regulator"
+    # A data subject, named by its USCC: sees every use of its own data and files objections.
+    ENTERPRISE = "enterprise"
     COORDINATOR = "coordinator"
 
     def to_proto(self) -> int:
@@ -30,5 +32,6 @@ _TO_PROTO = {
     Role.BANK: pb.ROLE_BANK,
     Role.OPERATOR: pb.ROLE_OPERATOR,
     Role.REGULATOR: pb.ROLE_REGULATOR,
+    Role.ENTERPRISE: pb.ROLE_ENTERPRISE,
     Role.COORDINATOR: pb.ROLE_UNSPECIFIED,
 }
