@@ -570,3 +570,143 @@ class Approval(_message.Message):
     note: str
     at: _timestamp_pb2.Timestamp
     def __init__(self, model_id: _Optional[str] = ..., reviewer: _Optional[str] = ..., decision: _Optional[str] = ..., note: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Loan(_message.Message):
+    __slots__ = ("loan_id", "enterprise", "granted_on", "matures_on", "closed_on")
+    LOAN_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_ON_FIELD_NUMBER: _ClassVar[int]
+    MATURES_ON_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_ON_FIELD_NUMBER: _ClassVar[int]
+    loan_id: str
+    enterprise: str
+    granted_on: str
+    matures_on: str
+    closed_on: str
+    def __init__(self, loan_id: _Optional[str] = ..., enterprise: _Optional[str] = ..., granted_on: _Optional[str] = ..., matures_on: _Optional[str] = ..., closed_on: _Optional[str] = ...) -> None: ...
+
+class ReportLoansRequest(_message.Message):
+    __slots__ = ("loans",)
+    LOANS_FIELD_NUMBER: _ClassVar[int]
+    loans: _containers.RepeatedCompositeFieldContainer[Loan]
+    def __init__(self, loans: _Optional[_Iterable[_Union[Loan, _Mapping]]] = ...) -> None: ...
+
+class ReportLoansResponse(_message.Message):
+    __slots__ = ("stored", "active")
+    STORED_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    stored: int
+    active: int
+    def __init__(self, stored: _Optional[int] = ..., active: _Optional[int] = ...) -> None: ...
+
+class ListMonitoredEnterprisesRequest(_message.Message):
+    __slots__ = ("bank", "date")
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    bank: str
+    date: str
+    def __init__(self, bank: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
+
+class MonitoredEnterprise(_message.Message):
+    __slots__ = ("enterprise", "categories")
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    enterprise: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, enterprise: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListMonitoredEnterprisesResponse(_message.Message):
+    __slots__ = ("enterprises", "score_categories")
+    ENTERPRISES_FIELD_NUMBER: _ClassVar[int]
+    SCORE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    enterprises: _containers.RepeatedCompositeFieldContainer[MonitoredEnterprise]
+    score_categories: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, enterprises: _Optional[_Iterable[_Union[MonitoredEnterprise, _Mapping]]] = ..., score_categories: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Alert(_message.Message):
+    __slots__ = ("id", "bank", "enterprise", "date", "source", "rule", "kind", "severity", "reason", "event_type", "categories", "sealed", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    SEALED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    bank: str
+    enterprise: str
+    date: str
+    source: str
+    rule: str
+    kind: str
+    severity: str
+    reason: str
+    event_type: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    sealed: bytes
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., bank: _Optional[str] = ..., enterprise: _Optional[str] = ..., date: _Optional[str] = ..., source: _Optional[str] = ..., rule: _Optional[str] = ..., kind: _Optional[str] = ..., severity: _Optional[str] = ..., reason: _Optional[str] = ..., event_type: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., sealed: _Optional[bytes] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubmitAlertsRequest(_message.Message):
+    __slots__ = ("alerts",)
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    alerts: _containers.RepeatedCompositeFieldContainer[Alert]
+    def __init__(self, alerts: _Optional[_Iterable[_Union[Alert, _Mapping]]] = ...) -> None: ...
+
+class SubmitAlertsResponse(_message.Message):
+    __slots__ = ("stored", "duplicates", "withheld")
+    STORED_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    WITHHELD_FIELD_NUMBER: _ClassVar[int]
+    stored: int
+    duplicates: int
+    withheld: int
+    def __init__(self, stored: _Optional[int] = ..., duplicates: _Optional[int] = ..., withheld: _Optional[int] = ...) -> None: ...
+
+class SubscribeAlertsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AckAlertsRequest(_message.Message):
+    __slots__ = ("ids",)
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AckAlertsResponse(_message.Message):
+    __slots__ = ("acknowledged",)
+    ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
+    acknowledged: int
+    def __init__(self, acknowledged: _Optional[int] = ...) -> None: ...
+
+class MonitoringReport(_message.Message):
+    __slots__ = ("date", "bank", "model_id", "report_json", "updated_at")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    REPORT_JSON_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    bank: str
+    model_id: str
+    report_json: str
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, date: _Optional[str] = ..., bank: _Optional[str] = ..., model_id: _Optional[str] = ..., report_json: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListMonitoringReportsRequest(_message.Message):
+    __slots__ = ("date",)
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    def __init__(self, date: _Optional[str] = ...) -> None: ...
+
+class ListMonitoringReportsResponse(_message.Message):
+    __slots__ = ("reports",)
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    reports: _containers.RepeatedCompositeFieldContainer[MonitoringReport]
+    def __init__(self, reports: _Optional[_Iterable[_Union[MonitoringReport, _Mapping]]] = ...) -> None: ...

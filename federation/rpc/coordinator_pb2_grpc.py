@@ -154,6 +154,41 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
                 _registered_method=True)
+        self.ReportLoans = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ReportLoans',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ReportLoansRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ReportLoansResponse.FromString,
+                _registered_method=True)
+        self.ListMonitoredEnterprises = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListMonitoredEnterprises',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesResponse.FromString,
+                _registered_method=True)
+        self.SubmitAlerts = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/SubmitAlerts',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsResponse.FromString,
+                _registered_method=True)
+        self.SubscribeAlerts = channel.unary_stream(
+                '/fedcredit.v1.Coordinator/SubscribeAlerts',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.SubscribeAlertsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Alert.FromString,
+                _registered_method=True)
+        self.AckAlerts = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/AckAlerts',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.AckAlertsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.AckAlertsResponse.FromString,
+                _registered_method=True)
+        self.SubmitMonitoringReport = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/SubmitMonitoringReport',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.FromString,
+                _registered_method=True)
+        self.ListMonitoringReports = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListMonitoringReports',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -344,6 +379,58 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReportLoans(self, request, context):
+        """Nightly risk monitoring (docs/monitoring.md). A bank reports the loans it granted
+        through the platform; an enterprise is monitored for a bank while a loan there is
+        active and it authorizes the bank.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMonitoredEnterprises(self, request, context):
+        """Platform: any bank's monitored enterprises on a date; bank: its own. Audited as a count.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitAlerts(self, request, context):
+        """Platform: event alerts; bank: its own score alerts, sealed under its own key. Stored once
+        per id; an alert on an enterprise the bank does not monitor is withheld.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubscribeAlerts(self, request, context):
+        """Bank only: its unacknowledged alerts, then each new one, while the stream is open. An
+        alert is sent again on the next subscription until it is acknowledged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AckAlerts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitMonitoringReport(self, request, context):
+        """Drift reports (population stability index) per run and bank: the platform files them;
+        regulator, operator and platform read them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMonitoringReports(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -481,6 +568,41 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ApproveModel,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.Approval.SerializeToString,
+            ),
+            'ReportLoans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportLoans,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ReportLoansRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ReportLoansResponse.SerializeToString,
+            ),
+            'ListMonitoredEnterprises': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMonitoredEnterprises,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesResponse.SerializeToString,
+            ),
+            'SubmitAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitAlerts,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsResponse.SerializeToString,
+            ),
+            'SubscribeAlerts': grpc.unary_stream_rpc_method_handler(
+                    servicer.SubscribeAlerts,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.SubscribeAlertsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Alert.SerializeToString,
+            ),
+            'AckAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.AckAlerts,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.AckAlertsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.AckAlertsResponse.SerializeToString,
+            ),
+            'SubmitMonitoringReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitMonitoringReport,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.SerializeToString,
+            ),
+            'ListMonitoringReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMonitoringReports,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -1141,6 +1263,195 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ApproveModel',
             federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportLoans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ReportLoans',
+            federation_dot_rpc_dot_coordinator__pb2.ReportLoansRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ReportLoansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMonitoredEnterprises(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListMonitoredEnterprises',
+            federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListMonitoredEnterprisesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/SubmitAlerts',
+            federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.SubmitAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubscribeAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/SubscribeAlerts',
+            federation_dot_rpc_dot_coordinator__pb2.SubscribeAlertsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AckAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/AckAlerts',
+            federation_dot_rpc_dot_coordinator__pb2.AckAlertsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.AckAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitMonitoringReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/SubmitMonitoringReport',
+            federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.MonitoringReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMonitoringReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListMonitoringReports',
+            federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.FromString,
             options,
             channel_credentials,
             insecure,
