@@ -45,6 +45,7 @@ class ScoringQuestion:
     model_id: str
     bank: str
     ciphertext: bytes
+    reason_ciphertexts: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ScoringAnswer:
     request_id: str
     masked_value: int
     error: str = ""
+    reason_masked_values: tuple[int, ...] = ()
 
 
 class ServingSession:
@@ -129,14 +131,16 @@ class ScoringRouter:
             session = self._sessions.get(platform)
         return session is not None and not session.closed
 
-    def ask(self, platform: str, model_id: str, bank: str, ciphertext: bytes) -> int:
-        """The platform's masked value for ``ciphertext``; raises naming the platform."""
+    def ask(self, platform: str, model_id: str, bank: str, ciphertext: bytes,
+            reason_ciphertexts: tuple[bytes, ...] = ()) -> ScoringAnswer:
+        """The platform's masked values for ``ciphertext`` and any reason ciphertexts (a
+        portrait); raises naming the platform."""
         with self._lock:
             session = self._sessions.get(platform)
         if session is None or session.closed:
             raise PlatformNotServing(f"{platform} is not serving online scoring (its agent is not connected "
                                      f"to the coordinator); try again once it is")
-        question = ScoringQuestion(str(uuid.uuid4()), model_id, bank, ciphertext)
+        question = ScoringQuestion(str(uuid.uuid4()), model_id, bank, ciphertext, reason_ciphertexts)
         future = session.submit(question)
         try:
             answer = future.result(timeout=self._answer_seconds)
@@ -145,4 +149,7 @@ class ScoringRouter:
             raise PlatformNotServing(f"{platform} did not answer within {self._answer_seconds:.0f} s") from None
         if answer.error:
             raise ScoringFailed(f"{platform} could not score: {answer.error}")
-        return answer.masked_value
+        if len(answer.reason_masked_values) != len(reason_ciphertexts):
+            raise ScoringFailed(f"{platform} answered {len(answer.reason_masked_values)} of "
+                                f"{len(reason_ciphertexts)} reason ciphertexts")
+        return answer

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,7 +23,9 @@ from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, par
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
-from federation.coordinator.online import CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringRouter, ServingSession
+from federation.coordinator.online import (
+    CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringAnswer, ScoringRouter, ServingSession,
+)
 from federation.coordinator.presence import Presence
 from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
 from federation.data.uscc import uscc_error
@@ -41,6 +43,7 @@ _PROTOCOL_ROLES = (Role.BANK, Role.PLATFORM)
 COORDINATOR = Identity("coordinator", Role.COORDINATOR, "")
 # One online score's ciphertext is a single BFV ciphertext (about 256 KiB).
 _MAX_SCORE_REQUEST = 4 * 1024 * 1024
+_MAX_REASON_GROUPS = 64
 
 
 def _parse_json_object(text: str, field: str) -> dict[str, Any]:
@@ -317,9 +320,11 @@ class CoordinatorService:
         return self.audit.summary()
 
     # online scoring ---------------------------------------------------------------
-    def score_applicant(self, caller: Identity, model_id: str, enterprise: str, ciphertext: bytes) -> int:
+    def score_applicant(self, caller: Identity, model_id: str, enterprise: str, ciphertext: bytes,
+                        reason_ciphertexts: Sequence[bytes] = ()) -> ScoringAnswer:
         """One applicant's masked score: checked, audited as a count, and forwarded to the
-        platform without the enterprise id (it only decrypts one masked sum)."""
+        platform without the enterprise id (it only decrypts masked sums). With reason
+        ciphertexts it is a portrait: one masked sum more per feature group."""
         require_role(caller, "score applicants", Role.BANK)
         self.require_registered(caller)
         problem = uscc_error(enterprise)
@@ -327,6 +332,11 @@ class CoordinatorService:
             raise InvalidArgument(f"enterprise {enterprise!r} is not a valid USCC: {problem}")
         if not ciphertext or len(ciphertext) > _MAX_SCORE_REQUEST:
             raise InvalidArgument(f"ciphertext must hold 1 to {_MAX_SCORE_REQUEST} bytes, got {len(ciphertext)}")
+        if len(reason_ciphertexts) > _MAX_REASON_GROUPS:
+            raise InvalidArgument(f"a portrait asks for at most {_MAX_REASON_GROUPS} feature groups, "
+                                  f"got {len(reason_ciphertexts)}")
+        if any(not blob or len(blob) > _MAX_SCORE_REQUEST for blob in reason_ciphertexts):
+            raise InvalidArgument(f"every reason ciphertext must hold 1 to {_MAX_SCORE_REQUEST} bytes")
         platform = self._scoring_platform(caller, model_id)
         details: dict[str, Any] = {"model": model_id, "platform": platform.name, "purpose": PURPOSE,
                                    "basis": "not_checked", "enterprises": 1}
@@ -336,10 +346,13 @@ class CoordinatorService:
                 raise PermissionDenied(f"enterprise {enterprise} does not (or no longer) authorize {caller.name} "
                                        f"for financing with {', '.join(categories)}")
             details |= {"basis": "consent", "categories": categories}
-        value = self.scoring.ask(platform.name, model_id, caller.name, ciphertext)
+        answer = self.scoring.ask(platform.name, model_id, caller.name, ciphertext, tuple(reason_ciphertexts))
+        action = "portrait.online" if reason_ciphertexts else "score.online"
+        if reason_ciphertexts:
+            details["reason_groups"] = len(reason_ciphertexts)
         with self.audit.transaction() as session:
-            self.audit.record(session, caller, "score.online", model_id, details)
-        return value
+            self.audit.record(session, caller, action, model_id, details)
+        return answer
 
     def _scoring_platform(self, caller: Identity, model_id: str) -> PartyRow:
         """The platform holding the other part of ``model_id``, a model the caller owns."""

@@ -130,7 +130,8 @@ def _forward_answers(answers: Iterator[pb.ScoringAnswer], session: ServingSessio
     """Hand the platform's answers to the waiting requests; the session ends with the stream."""
     try:
         for answer in answers:
-            session.answer(ScoringAnswer(answer.request_id, answer.masked_value, answer.error))
+            session.answer(ScoringAnswer(answer.request_id, answer.masked_value, answer.error,
+                                         tuple(answer.reason_masked_values)))
     except grpc.RpcError as exc:
         log.info("%s's scoring stream ended: %s", session.platform, exc.code().name)
     finally:
@@ -219,8 +220,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     @_rpc
     def ScoreApplicant(self, caller: Identity, request: pb.ScoreApplicantRequest, context: Any
                        ) -> pb.ScoreApplicantReply:
-        return pb.ScoreApplicantReply(masked_value=self._service.score_applicant(
-            caller, request.model_id, request.enterprise, request.ciphertext))
+        answer = self._service.score_applicant(caller, request.model_id, request.enterprise, request.ciphertext,
+                                               tuple(request.reason_ciphertexts))
+        return pb.ScoreApplicantReply(masked_value=answer.masked_value,
+                                      reason_masked_values=answer.reason_masked_values)
 
     @_rpc
     def ServeScoring(self, caller: Identity, request_iterator: Iterator[pb.ScoringAnswer],
@@ -232,7 +235,8 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         yield pb.ScoringQuestion()
         for question in session.questions(context.is_active):
             yield pb.ScoringQuestion(request_id=question.request_id, model_id=question.model_id,
-                                     bank=question.bank, ciphertext=question.ciphertext)
+                                     bank=question.bank, ciphertext=question.ciphertext,
+                                     reason_ciphertexts=question.reason_ciphertexts)
 
     @_rpc
     def Send(self, caller: Identity, request_iterator: Iterator[pb.MessageChunk], context: Any) -> pb.SendResponse:

@@ -25,6 +25,7 @@ from federation.party.channel import RelayChannel
 from federation.party.consent import check_consent, job_scope
 from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
+from models.portrait.reasons import split_groups
 from models.scoring.keys import BfvKeys
 from models.scoring.online import publish_masks
 from models.scoring.paths import PlatformPaths
@@ -102,5 +103,5 @@ def platform_publish_masks(context: JobContext, enforce_consent: bool) -> dict[s
     check_consent(context, scope, bank, rows)
     keys = _platform_keys(platform_key_path(context.models_dir, model_id, bank))
     features = context.table.features.iloc[rows].reset_index(drop=True)
-    channel.send(publish_masks(paths, model, features, keys))
+    channel.send(publish_masks(paths, model, features, keys, split_groups(model, paths)))
     return {"rows": len(rows), "consent": scope.report()}

@@ -60,9 +60,10 @@ class ScoringServer:
 
     def _answer(self, question: pb.ScoringQuestion) -> pb.ScoringAnswer:
         try:
-            reply = decrypt_masked(question.ciphertext, self._keys_for(question.model_id, question.bank))
-            value = int(Message.from_bytes(reply, expect="decrypt").fields["values"][0])
-            return pb.ScoringAnswer(request_id=question.request_id, masked_value=value)
+            keys = self._keys_for(question.model_id, question.bank)
+            value, *reasons = (int(Message.from_bytes(decrypt_masked(blob, keys), expect="decrypt").fields["values"][0])
+                               for blob in (question.ciphertext, *question.reason_ciphertexts))
+            return pb.ScoringAnswer(request_id=question.request_id, masked_value=value, reason_masked_values=reasons)
         except Exception as exc:  # a bad question must not end the stream for everyone else
             log.warning("could not answer a score of model %s for %s: %s", question.model_id, question.bank, exc)
             return pb.ScoringAnswer(request_id=question.request_id, error=f"{type(exc).__name__}: {exc}")

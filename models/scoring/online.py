@@ -22,7 +22,7 @@ every decryption request is counted and audited per bank (docs/leakage.md).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -45,8 +45,9 @@ def block_size(n_leaves: int) -> int:
 
 
 def publish_masks(paths: PlatformPaths, model: PassiveModel, features: pd.DataFrame,
-                  keys: BfvKeys) -> bytes:
-    """The platform's encrypted path indicators for ``features``' rows, in row order."""
+                  keys: BfvKeys, split_groups: Mapping[str, str] | None = None) -> bytes:
+    """The platform's encrypted path indicators for ``features``' rows, in row order, and
+    (for reason codes, ``models.portrait.reasons``) the feature group of each of its splits."""
     indicators = platform_indicators(paths, model.router(features), len(features)).astype(np.int64)
     block = block_size(len(paths.leaves))
     per_ciphertext = SLOTS // block
@@ -56,7 +57,8 @@ def publish_masks(paths: PlatformPaths, model: PassiveModel, features: pd.DataFr
         slots = np.zeros((per_ciphertext, block), dtype=np.int64)
         slots[: len(chunk), : chunk.shape[1]] = chunk
         blobs.append(ts.bfv_vector(keys.context, slots.ravel().tolist()).serialize())
-    fields = {"rows": len(features), "leaves": len(paths.leaves), "block": block}
+    fields = {"rows": len(features), "leaves": len(paths.leaves), "block": block,
+              "split_groups": dict(split_groups or {})}
     return Message("platform_masks", fields, tuple(blobs)).to_bytes()
 
 
@@ -75,6 +77,7 @@ class BankOnlineScorer:
         self._block = int(message.fields["block"])
         if int(message.fields["leaves"]) != len(self._leaves) or self._block != block_size(len(self._leaves)):
             raise MessageFormatError("the platform's indicators were made for another model")
+        self.split_groups: dict[str, str] = dict(message.fields.get("split_groups", {}))
         self._context = load_public(message.blobs[0])
         self._ciphertexts = message.blobs[1:]
         self._per_ciphertext = SLOTS // self._block
@@ -82,9 +85,23 @@ class BankOnlineScorer:
     def request(self, row: int, bank_bins: np.ndarray) -> tuple[bytes, int]:
         """The masked encrypted score of the enterprise at ``row`` (of the published rows),
         from its bank bins (one row); returns the request and the mask to remove."""
+        return self._masked(row, self._bank_row(row, bank_bins) * self._values)
+
+    def explain(self, row: int, bank_bins: np.ndarray, contributions: np.ndarray) -> list[tuple[bytes, int]]:
+        """One masked request per column of ``contributions`` (leaves by feature groups,
+        ``models.portrait.reasons``): the applicant's contribution of each group."""
+        if contributions.shape[0] != len(self._leaves):
+            raise ValueError(f"contributions hold {contributions.shape[0]} leaves, the model {len(self._leaves)}")
+        indicators = self._bank_row(row, bank_bins)
+        encoded = encode_leaves(contributions, len(self._trees))
+        return [self._masked(row, indicators * encoded[:, group]) for group in range(encoded.shape[1])]
+
+    def _bank_row(self, row: int, bank_bins: np.ndarray) -> np.ndarray:
         if not 0 <= row < self._rows:
             raise IndexError(f"row {row} is not among the {self._rows} enterprises the platform published")
-        weights = bank_indicators(self._trees, self._leaves, bank_bins.reshape(1, -1), self._n_bins)[0] * self._values
+        return bank_indicators(self._trees, self._leaves, bank_bins.reshape(1, -1), self._n_bins)[0]
+
+    def _masked(self, row: int, weights: np.ndarray) -> tuple[bytes, int]:
         index, offset = divmod(row, self._per_ciphertext)
         plain = np.zeros(SLOTS, dtype=np.int64)
         plain[offset * self._block : offset * self._block + len(weights)] = weights
@@ -95,9 +112,14 @@ class BankOnlineScorer:
 
     def score(self, reply: bytes, mask: int) -> float:
         (value,) = (int(v) for v in Message.from_bytes(reply, expect="decrypt").fields["values"])
-        unmasked = (value - mask) % PLAIN_PRIME
-        centered = unmasked - PLAIN_PRIME if unmasked > PLAIN_PRIME // 2 else unmasked
-        return float(self._base + decode_sums([centered])[0])
+        return self._base + unmask(value, mask)
+
+
+def unmask(value: int, mask: int) -> float:
+    """The signed sum behind a masked value the platform returned."""
+    unmasked = (value - mask) % PLAIN_PRIME
+    centered = unmasked - PLAIN_PRIME if unmasked > PLAIN_PRIME // 2 else unmasked
+    return float(decode_sums([centered])[0])
 
 
 def decrypt_masked(request: bytes, keys: BfvKeys) -> bytes:

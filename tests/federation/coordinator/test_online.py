@@ -39,7 +39,7 @@ def test_a_question_reaches_the_serving_platform_and_its_answer_returns() -> Non
     router = ScoringRouter()
     session = router.serve("platform")
     answering(session, 7)
-    assert router.ask("platform", "m", "bank_a", b"ct") == 7
+    assert router.ask("platform", "m", "bank_a", b"ct").masked_value == 7
     session.close()
 
 
@@ -76,7 +76,7 @@ def test_a_reconnecting_platform_replaces_its_old_stream() -> None:
     router = ScoringRouter()
     old = router.serve("platform")
     answering(router.serve("platform"), 9)
-    assert old.closed and router.ask("platform", "m", "bank_a", b"ct") == 9
+    assert old.closed and router.ask("platform", "m", "bank_a", b"ct").masked_value == 9
 
 
 @pytest.fixture()
@@ -96,7 +96,7 @@ def served(tmp_path: Path) -> Iterator[tuple[CoordinatorService, str, list[Scori
 
 def test_a_bank_gets_the_platforms_masked_value(served) -> None:
     svc, model, _ = served
-    assert svc.score_applicant(BANK_A, model, E1, b"ct") == 42
+    assert svc.score_applicant(BANK_A, model, E1, b"ct").masked_value == 42
 
 
 def test_the_platform_is_asked_without_the_enterprise_id(served) -> None:
@@ -145,7 +145,7 @@ def test_with_consent_enforced_a_revocation_holds_from_the_next_request(served) 
     svc, model, _ = served
     svc.register(PLATFORM, {ENFORCES_CONSENT: "true", CONSENT_CATEGORIES: "tax"})
     consent = svc.consents.grant(OPERATOR, E1, "bank_a", "financing", ["tax"], NEXT_YEAR)
-    assert svc.score_applicant(BANK_A, model, E1, b"ct") == 42
+    assert svc.score_applicant(BANK_A, model, E1, b"ct").masked_value == 42
     svc.consents.revoke(OPERATOR, consent.id)
     with pytest.raises(PermissionDenied, match=f"enterprise {E1} does not \\(or no longer\\) authorize bank_a"):
         svc.score_applicant(BANK_A, model, E1, b"ct")
