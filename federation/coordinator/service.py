@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from federation.coordinator.alerts import AlertBox
 from federation.coordinator.audit import AuditLog, AuditSummary
 from federation.coordinator.consents import ConsentRegistry
 from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
@@ -26,6 +27,7 @@ from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
 from federation.coordinator.online import (
     CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringAnswer, ScoringRouter, ServingSession,
 )
+from federation.coordinator.portfolio import PortfolioRegistry
 from federation.coordinator.presence import Presence
 from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
 from federation.data.uscc import uscc_error
@@ -109,6 +111,8 @@ class CoordinatorService:
         self.mailbox = mailbox
         self.audit = AuditLog(sessions)
         self.consents = ConsentRegistry(sessions, self.audit)
+        self.portfolio = PortfolioRegistry(sessions, self.audit)
+        self.alerts = AlertBox(sessions, self.audit, self.portfolio)
         self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}

@@ -20,7 +20,9 @@ from federation.coordinator.jobs import State
 from federation.coordinator.online import PlatformNotServing, ScoringAnswer, ScoringFailed, ServingSession
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.audit import AuditSummary
-from federation.coordinator.store import ConsentRow, JobRow, ModelRow, PartyRow
+from federation.coordinator.portfolio import parse_day
+from federation.coordinator.store import ConsentRow, JobRow, ModelRow, MonitoringReportRow, PartyRow
+from federation.monitoring.wire import alert_from_proto, alert_to_proto, loan_from_proto
 from federation.rpc import coordinator_pb2 as pb
 from federation.rpc import coordinator_pb2_grpc as pb_grpc
 from federation.rpc.chunking import ChunkingError, chunk_message, read_header
@@ -124,6 +126,21 @@ def audit_summary_to_proto(summary: AuditSummary) -> pb.AuditSummaryResponse:
         by_party=dict(summary.by_party), by_category=dict(summary.by_category),
         enterprises_by_action=dict(summary.enterprises_by_action),
     )
+
+
+def _parse_report(text: str) -> dict[str, Any]:
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidArgument(f"report_json is not valid JSON: {exc}") from exc
+    if not isinstance(report, dict):
+        raise InvalidArgument("report_json must be a JSON object")
+    return report
+
+
+def _report_to_proto(row: MonitoringReportRow) -> pb.MonitoringReport:
+    return pb.MonitoringReport(date=row.run_date, bank=row.bank, model_id=row.model_id,
+                               report_json=json.dumps(row.report), updated_at=_timestamp(row.updated_at))
 
 
 def _forward_answers(answers: Iterator[pb.ScoringAnswer], session: ServingSession) -> None:
@@ -237,6 +254,50 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
             yield pb.ScoringQuestion(request_id=question.request_id, model_id=question.model_id,
                                      bank=question.bank, ciphertext=question.ciphertext,
                                      reason_ciphertexts=question.reason_ciphertexts)
+
+    @_rpc
+    def ReportLoans(self, caller: Identity, request: pb.ReportLoansRequest, context: Any) -> pb.ReportLoansResponse:
+        loans = [loan_from_proto(i, loan) for i, loan in enumerate(request.loans)]
+        stored, active = self._service.portfolio.report(caller, loans)
+        return pb.ReportLoansResponse(stored=stored, active=active)
+
+    @_rpc
+    def ListMonitoredEnterprises(self, caller: Identity, request: pb.ListMonitoredEnterprisesRequest, context: Any
+                                 ) -> pb.ListMonitoredEnterprisesResponse:
+        portfolio = self._service.portfolio
+        found = portfolio.monitored(caller, request.bank, parse_day(request.date, "date"))
+        return pb.ListMonitoredEnterprisesResponse(
+            enterprises=[pb.MonitoredEnterprise(enterprise=e, categories=c) for e, c in found.items()],
+            score_categories=portfolio.score_categories())
+
+    @_rpc
+    def SubmitAlerts(self, caller: Identity, request: pb.SubmitAlertsRequest, context: Any
+                     ) -> pb.SubmitAlertsResponse:
+        result = self._service.alerts.submit(caller, [alert_from_proto(a) for a in request.alerts])
+        return pb.SubmitAlertsResponse(stored=result.stored, duplicates=result.duplicates, withheld=result.withheld)
+
+    @_rpc
+    def SubscribeAlerts(self, caller: Identity, request: pb.SubscribeAlertsRequest, context: grpc.ServicerContext
+                        ) -> Iterator[pb.Alert]:
+        for alert in self._service.alerts.stream(caller, context.is_active, WATCH_HEARTBEAT_SECONDS):
+            yield alert_to_proto(alert)
+
+    @_rpc
+    def AckAlerts(self, caller: Identity, request: pb.AckAlertsRequest, context: Any) -> pb.AckAlertsResponse:
+        return pb.AckAlertsResponse(acknowledged=self._service.alerts.ack(caller, list(request.ids)))
+
+    @_rpc
+    def SubmitMonitoringReport(self, caller: Identity, request: pb.MonitoringReport, context: Any
+                               ) -> pb.MonitoringReport:
+        report = _parse_report(request.report_json)
+        row = self._service.alerts.file_report(caller, request.date, request.bank, request.model_id, report)
+        return _report_to_proto(row)
+
+    @_rpc
+    def ListMonitoringReports(self, caller: Identity, request: pb.ListMonitoringReportsRequest, context: Any
+                              ) -> pb.ListMonitoringReportsResponse:
+        return pb.ListMonitoringReportsResponse(
+            reports=[_report_to_proto(row) for row in self._service.alerts.reports(caller, request.date)])
 
     @_rpc
     def Send(self, caller: Identity, request_iterator: Iterator[pb.MessageChunk], context: Any) -> pb.SendResponse:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event
+from sqlalchemy import (
+    JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, create_engine, event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
@@ -133,6 +135,54 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class LoanRow(Base):
+    """A loan a bank granted through the platform, as the bank reported it (monitoring)."""
+
+    __tablename__ = "loans"
+
+    bank: Mapped[str] = mapped_column(String(63), primary_key=True)
+    loan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(18), index=True)
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    matures_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AlertRow(Base):
+    """A monitoring alert waiting for, or acknowledged by, its bank; ``sealed`` holds a
+    score alert's rule, severity and reason, readable by the bank only."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bank: Mapped[str] = mapped_column(String(63), index=True)
+    enterprise: Mapped[str] = mapped_column(String(18))
+    run_date: Mapped[str] = mapped_column(String(10), index=True)
+    source: Mapped[str] = mapped_column(String(8))
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    severity: Mapped[str] = mapped_column(String(16), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    event_type: Mapped[str] = mapped_column(String(32), default="")
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    acked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class MonitoringReportRow(Base):
+    """A monitoring run's drift report for one bank's model, as the platform filed it."""
+
+    __tablename__ = "monitoring_reports"
+
+    run_date: Mapped[str] = mapped_column(String(10), primary_key=True)
+    bank: Mapped[str] = mapped_column(String(63), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(36), default="")
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

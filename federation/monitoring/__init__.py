@@ -1,0 +1,1 @@
+"""The platform's nightly monitoring run and the wire forms of loans and alerts."""

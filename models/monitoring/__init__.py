@@ -1,0 +1,1 @@
+"""Nightly risk monitoring: alert rules, alerts, drift (PSI) and the monitored portfolio."""
