@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import grpc
 import typer
@@ -18,6 +18,9 @@ from federation.data import DataError, load_table
 from federation.governance.categories import CATEGORIES, PURPOSE, UnknownCategory, categories_of
 from federation.security.certs import CertificateError, init_certificates, load_credentials
 from federation.security.roles import Role
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Privacy-preserving joint credit modeling between a credit platform and banks.")
@@ -405,22 +408,71 @@ def score(
     from models.scoring.drift import SchemaDriftError
 
     try:
-        table = load_table(data, schema, role="bank")
+        features = _applicant_features(data, schema, enterprise)
         scorer = OnlineScorer(workdir, model)
     except (DataError, FileNotFoundError) as exc:
         _fail(str(exc))
-    rows = [i for i, id_ in enumerate(table.ids.tolist()) if id_ == enterprise]
-    if not rows:
-        _fail(f"--enterprise {enterprise} is not in {data.name}")
     with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
         try:
-            result = scorer.score(client, enterprise, table.features.iloc[rows[:1]])
+            result = scorer.score(client, enterprise, features)
         except grpc.RpcError as exc:
             _fail(exc.details() or str(exc.code()))
         except (ApplicantNotPublished, SchemaDriftError) as exc:
             _fail(str(exc))
     typer.echo(json.dumps(asdict(result)) if as_json else
                f"{enterprise}: raw score {result.raw_score:.6f}, probability of default {result.probability:.4f}")
+
+
+def _applicant_features(data: Path, schema: Path, enterprise: str) -> pd.DataFrame:
+    """The applicant's row of the bank's table; fails naming the enterprise and the file."""
+    table = load_table(data, schema, role="bank")
+    rows = [i for i, id_ in enumerate(table.ids.tolist()) if id_ == enterprise]
+    if not rows:
+        _fail(f"--enterprise {enterprise} is not in {data.name}")
+    return table.features.iloc[rows[:1]]
+
+
+@app.command()
+def portrait(
+    name: Annotated[str, typer.Option(help="The bank asking (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    workdir: Annotated[Path, typer.Option(help="The bank agent's work folder (model part, masks, records).")],
+    model: ModelId,
+    enterprise: Annotated[str, typer.Option(help="The enterprise's USCC.")],
+    data: Annotated[Path, typer.Option(help="The bank's table holding the enterprise's row.")],
+    schema: Annotated[Path, typer.Option(help="The table's YAML schema.")],
+    out: Annotated[Path, typer.Option(help="Where to write the HTML page.")] = Path("portrait.html"),
+    peers_job: Annotated[str | None, typer.Option(
+        help="A finished score_batch job of this bank with the same model: the peers to compare with.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the portrait as JSON too.")] = False,
+) -> None:
+    """A credit portrait: score, grade, peer standing, reason codes by data group, public records."""
+    from federation.party.client import CoordinatorClient
+    from federation.party.online_scoring import ApplicantNotPublished
+    from federation.party.portrait import build_portrait
+    from models.portrait.html import render_html
+    from models.portrait.reasons import ModelWithoutNodeValues
+    from models.scoring.drift import SchemaDriftError
+
+    try:
+        features = _applicant_features(data, schema, enterprise)
+    except DataError as exc:
+        _fail(str(exc))
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            result = build_portrait(client, workdir, model, enterprise, features, peers_job)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        except (ApplicantNotPublished, SchemaDriftError, ModelWithoutNodeValues, FileNotFoundError,
+                ValueError) as exc:
+            _fail(str(exc))
+    out.write_text(render_html(result), encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(f"{enterprise}: grade {result.grade.label}, {result.points:.0f} points, probability of default "
+                   f"{result.probability:.4f}; portrait written to {out}")
 
 
 @app.command()
