@@ -10,6 +10,7 @@ from federation.coordinator.online import CONSENT_CATEGORIES, ENFORCES_CONSENT
 from federation.governance.categories import categories_of
 from federation.governance.classification import Classification, refuse_sensitive
 from federation.party.agent import Handler, JobContext
+from federation.party.monitor_job import bank_monitor
 from federation.party.online_job import bank_publish_masks, platform_publish_masks
 from federation.party.psi_job import bank_psi, platform_psi
 from federation.party.psi_register import BlindedRegister
@@ -29,11 +30,14 @@ def _without_sensitive(handler: Handler, classification: Classification) -> Hand
 
 def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
              psi_register: BlindedRegister | None = None,
-             classification: Classification | None = None) -> dict[tuple[str, Role], Handler]:
+             classification: Classification | None = None,
+             ray_address: str | None = None) -> dict[tuple[str, Role], Handler]:
     """``enforce_consent`` restricts the platform's side of every job to the enterprises
     that authorize the job's bank (see ``federation.party.consent``); ``classification``
     grades the platform's columns: jobs that use its features refuse a sensitive one, and
-    ``publish`` sends only public ones (``federation.governance.classification``)."""
+    ``publish`` sends only public ones (``federation.governance.classification``); a bank's
+    monitoring job scores its chunks on Ray at ``ray_address`` (``local``: a private instance),
+    on local worker processes without one."""
     graded = classification or Classification()
     guard = partial(_without_sensitive, classification=graded)
     return {
@@ -48,6 +52,7 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
         ("publish_masks", Role.PLATFORM): guard(partial(platform_publish_masks, enforce_consent=enforce_consent)),
         ("publish", Role.BANK): bank_publish,
         ("publish", Role.PLATFORM): partial(platform_publish, classification=graded),
+        ("monitor", Role.BANK): partial(bank_monitor, ray_address=ray_address),
     }
 
 

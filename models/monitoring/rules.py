@@ -95,15 +95,16 @@ def load_rules(path: Path) -> RuleSet:
         raise RuleError(f"{path}: {exc.key}", str(exc).split(": ", 1)[1]) from exc
 
 
-def parse_rules(data: Any) -> RuleSet:
-    """A rule set from plain data (a parsed YAML file, or a job's parameters)."""
+def parse_rules(data: Any, *, allow_empty: bool = False) -> RuleSet:
+    """A rule set from plain data (a parsed YAML file, or a job's parameters, which may hold
+    no score rule at all: ``allow_empty``)."""
     if not isinstance(data, dict):
         raise RuleError("(top level)", "must be a mapping with 'rules' and optionally 'drift'")
     unknown = sorted(set(data) - {"rules", "drift"})
     if unknown:
         raise RuleError(unknown[0], "unknown key; expected 'rules' and 'drift'")
     entries = data.get("rules")
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list) or not (entries or allow_empty):
         raise RuleError("rules", "must be a non-empty list of rules")
     rules = tuple(_rule(entry, f"rules[{i}]") for i, entry in enumerate(entries))
     seen: set[str] = set()
