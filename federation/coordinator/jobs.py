@@ -51,6 +51,8 @@ JOB_KINDS: dict[str, JobKind] = {
         JobKind("publish_masks", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
                 uses_model=True),
         JobKind("publish", initiator=Role.BANK, participants=(Role.PLATFORM,)),
+        JobKind("scorecard", initiator=Role.BANK, participants=(Role.PLATFORM,), aligned_on="psi",
+                trains_model=True),
         JobKind("monitor", initiator=Role.PLATFORM, participants=(Role.BANK,)),
     )
 }

@@ -15,6 +15,7 @@ from federation.party.online_job import bank_publish_masks, platform_publish_mas
 from federation.party.psi_job import bank_psi, platform_psi
 from federation.party.psi_register import BlindedRegister
 from federation.party.publish_job import bank_publish, platform_publish
+from federation.party.scorecard_job import bank_scorecard, platform_scorecard
 from federation.party.scoring_job import bank_score_batch, platform_score_batch
 from federation.party.secureboost_job import bank_secureboost, platform_secureboost
 from federation.security.roles import Role
@@ -53,6 +54,8 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
         ("publish", Role.BANK): bank_publish,
         ("publish", Role.PLATFORM): partial(platform_publish, classification=graded),
         ("monitor", Role.BANK): partial(bank_monitor, ray_address=ray_address),
+        ("scorecard", Role.BANK): bank_scorecard,
+        ("scorecard", Role.PLATFORM): guard(partial(platform_scorecard, enforce_consent=enforce_consent)),
     }
 
 

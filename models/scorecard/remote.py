@@ -43,12 +43,12 @@ class PlatformScorecardTrainer:
         self._on_finish = on_finish
         self._cipher: PlatformCipher | None = None
         self._C = 1.0
-        self.finished = False
+        self.closed = False
         self.part: dict[str, Any] | None = None
         self._handlers: dict[str, Callable[[Message], Message]] = {
             "hello": self._hello, "bin_counts": self._bin_counts, "select": self._select,
             "gradient": self._gradient, "descend": self._descend, "holdout": self._holdout_scores,
-            "finish": self._finish,
+            "finish": self._finish, "close": self._close,
         }
 
     def handle(self, request: bytes) -> bytes:
@@ -95,6 +95,8 @@ class PlatformScorecardTrainer:
         return Message("descend", {}, (np.asarray(linear, dtype="<f8").tobytes(),))
 
     def _holdout_scores(self, message: Message) -> Message:
+        if self.part is None:
+            raise MessageFormatError("holdout rows are scored once training has finished")
         if self._holdout is None:
             raise ValueError("this job has no holdout rows to score")
         codes = group_matrix(self.platform.binnings, self._holdout)
@@ -103,12 +105,16 @@ class PlatformScorecardTrainer:
 
     def _finish(self, message: Message) -> Message:
         self.part = platform_part(self.platform, float(message.fields["factor"]))
-        self.finished = True
         if self._on_finish is not None:
             self._on_finish(self.part)
         means = [float(np.mean(np.asarray(f["points"])[self.platform.codes[:, j]]))
                  for j, f in enumerate(self.part["scorecard"]["features"])]
         return Message("finish", {"platform_groups": group_summary(self.part["scorecard"]["features"], means)})
+
+
+    def _close(self, message: Message) -> Message:
+        self.closed = True
+        return Message("close")
 
 
 def platform_part(platform: LocalPlatform, factor: float) -> dict[str, Any]:
@@ -167,6 +173,11 @@ class RemotePlatform:
     def finish(self, factor: float) -> list[dict[str, Any]]:
         """Training is over: the platform stores its part and returns its points by feature group."""
         return list(self._call(Message("finish", {"factor": factor})).fields["platform_groups"])
+
+
+    def close(self) -> None:
+        """The bank needs nothing more: the platform's side of the job ends."""
+        self._call(Message("close"))
 
 
 class InProcessTransport:

@@ -1,0 +1,127 @@
+"""Federated scorecard training jobs as the party agents run them, over the coordinator's relay.
+
+The bank (label holder) drives: it aligns on a finished PSI job's intersection, sends the
+platform the PSI handles of its training and test rows (never an id) and runs the same
+:class:`~models.scorecard.ScorecardClassifier` code as a notebook, with the platform
+reached over one relay channel. The platform turns the handles into its own rows and
+answers with :class:`~models.scorecard.remote.PlatformScorecardTrainer`. Each party
+stores its part of the model: ``bank.json`` (its bins and points, the platform's points
+by feature group only) and ``platform.json`` (the platform's bins with their edges, WOE,
+weights and points), and the registry records both parts' digests.
+
+The platform refuses a minimum bin size under ``PLATFORM_MIN_BIN_SIZE``: its bins' event
+counts go to the bank and their WOE comes back, so a small bin would single enterprises
+out. Training is not checkpointed: a party that dies fails the job, which is rerun
+(tens of iterations, minutes, against SecureBoost's hours).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from federation.party.agent import JobContext
+from federation.party.alignment import aligned_rows, platform_rows
+from federation.party.channel import RelayChannel
+from federation.party.consent import check_consent, job_scope
+from federation.party.secureboost_job import _part_entry
+from federation.files import write_json
+from federation.security.roles import Role
+from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
+from models.scorecard import ScorecardClassifier
+from models.scorecard.ciphers import BankCipher
+from models.scorecard.platform import LocalPlatform
+from models.scorecard.remote import PlatformScorecardTrainer, RemotePlatform
+from models.secureboost.messages import Message, pack_ints, unpack_ints
+
+KIND = "scorecard"
+CHANNEL = "sc"
+PREDICTIONS_FILE = "predictions.parquet"
+BANK_PART = "bank.json"
+PLATFORM_PART = "platform.json"
+DEFAULT_ENCRYPTION = "heu-ou"
+PLATFORM_MIN_BIN_SIZE = 20
+
+
+class ChannelTransport:
+    """Requests to the platform and its replies, in order, over one relay channel."""
+
+    def __init__(self, channel: RelayChannel) -> None:
+        self._channel = channel
+
+    def exchange(self, request: bytes) -> bytes:
+        self._channel.send(request)
+        return self._channel.receive()
+
+
+def bank_scorecard(context: JobContext) -> dict[str, Any]:
+    model_params = dict(context.params.get("model", {}))
+    model_params.setdefault("encryption", DEFAULT_ENCRYPTION)
+    if model_params["encryption"] is None:
+        raise ValueError("a federated job never sends labels in the clear: name an HE backend")
+    model = ScorecardClassifier(**model_params)
+    psi_job = str(context.params.get("psi_job", ""))
+    aligned = aligned_rows(context, psi_job)
+    labels = context.table.labels[aligned["bank_row"].to_numpy()]
+    holdout = context.params.get("holdout")
+    train_rows, test_rows = np.arange(len(aligned)), np.arange(0)
+    if holdout is not None:
+        train_rows, test_rows = holdout_rows(labels, HoldoutSpec.from_dict(holdout))
+    train, test = aligned.iloc[train_rows], aligned.iloc[test_rows]
+    channel = RelayChannel(context, context.peer(Role.PLATFORM), CHANNEL)
+    transport = ChannelTransport(channel)
+
+    def connect(cipher: BankCipher) -> RemotePlatform:
+        setup = Message("setup", {"psi_job": psi_job, "max_prebins": model.max_prebins,
+                                  "min_bin_size": model.min_bin_size},
+                        (pack_ints(train["platform_handle"]), pack_ints(test["platform_handle"])))
+        Message.from_bytes(transport.exchange(setup.to_bytes()), expect="setup")
+        return RemotePlatform(transport, cipher)
+
+    features = context.table.features
+    model.fit_with(features.iloc[train["bank_row"]], labels[train_rows], connect, model.bank_cipher())
+    platform = model.remote_
+    metrics: dict[str, Any] = {"n_intersection": len(aligned), "n_train": len(train), "n_test": len(test),
+                               "n_iter": model.n_iter_, "converged": model.converged_,
+                               "bank_features": len(model.bank_binnings_),
+                               "platform_features": len(model.platform_features_)}
+    if len(test):
+        scores = model.bank_decision(features.iloc[test["bank_row"]]) + platform.holdout(len(test))
+        pd.DataFrame({"id": test["id"].to_numpy(), "label": labels[test_rows], "score": scores}).to_parquet(
+            context.workdir / PREDICTIONS_FILE)
+        metrics |= {"auc": auc(labels[test_rows], scores), "ks": ks(labels[test_rows], scores)}
+    platform.close()
+    part = context.models_dir / context.job.id / BANK_PART
+    write_json(part, {"model": model.bank_model(), "encryption": model.encryption_, "psi_job": psi_job})
+    return {"model": {"kind": KIND, "params": model.get_params(), "encryption": model.encryption_,
+                      "metrics": metrics, "part": _part_entry(part)}}
+
+
+def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
+    bank = context.peer(Role.BANK)
+    scope = job_scope(context, enforce_consent)
+    channel = RelayChannel(context, bank, CHANNEL)
+    setup = Message.from_bytes(channel.receive(), expect="setup")
+    if len(setup.blobs) != 2:
+        raise ValueError(f"a scorecard setup needs 2 blobs, got {len(setup.blobs)}")
+    min_bin_size = int(setup.fields["min_bin_size"])
+    if min_bin_size < PLATFORM_MIN_BIN_SIZE:
+        raise ValueError(f"the bank asked for bins of {min_bin_size} rows; the platform's floor is "
+                         f"{PLATFORM_MIN_BIN_SIZE} (min_bin_size)")
+    train_handles, test_handles = (unpack_ints(blob) for blob in setup.blobs)
+    rows_for = platform_rows(context, str(setup.fields["psi_job"]))
+    train_rows, test_rows = rows_for(train_handles), rows_for(test_handles)
+    check_consent(context, scope, bank, np.concatenate([train_rows, test_rows]))
+    features = context.table.features
+    local = LocalPlatform(features.iloc[train_rows], max_prebins=int(setup.fields["max_prebins"]),
+                          min_bin_size=min_bin_size)
+    part = context.models_dir / context.job.id / PLATFORM_PART
+    trainer = PlatformScorecardTrainer(local, holdout=features.iloc[test_rows].reset_index(drop=True),
+                                       on_finish=lambda model: write_json(part, model))
+    channel.send(Message("setup", {"rows": len(train_rows)}).to_bytes())
+    while not trainer.closed:
+        channel.send(trainer.handle(channel.receive()))
+    return {"model_part": _part_entry(part), "rows": len(train_rows), "features": len(local.binnings),
+            "consent": scope.report()}
