@@ -42,7 +42,7 @@ class Reason:
         return self.contribution > 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"party": self.party, "group": self.name, "log_odds": round(self.contribution, 6),
+        return {"party": self.party, "group": self.name, "log_odds": self.contribution,
                 "points": round(points_moved(self.contribution), 1),
                 "effect": "raises risk" if self.raises_risk else "lowers risk"}
 

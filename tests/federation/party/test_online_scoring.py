@@ -21,7 +21,7 @@ from federation.launcher import OPERATOR, LocalFederation, PartySpec
 from federation.party.online_scoring import ApplicantNotPublished, OnlineScorer
 from federation.security.certs import init_certificates
 from federation.security.roles import Role
-from models.scoring.reference import plaintext_scores
+from models.scoring.reference import plaintext_reasons, plaintext_scores
 
 MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
 APPLICANTS = 5
@@ -70,19 +70,36 @@ def online(tmp_path_factory: pytest.TempPathFactory):
         with federation.client("regulator") as regulator:
             not_a_bank = _refusal(lambda: regulator.score_applicant(model, applicants[0], b"x"))
             audit = regulator.audit_summary()
-        command = CliRunner().invoke(app, [
-            "score", "--name", "bank_a", "--coordinator", federation.target, "--certs", str(federation.certs),
-            "--workdir", str(bank_dir), "--model", model, "--enterprise", applicants[0],
-            "--data", str(banks[0].data), "--schema", str(banks[0].schema), "--json"])
+        bank_args = ["--name", "bank_a", "--coordinator", federation.target, "--certs", str(federation.certs),
+                     "--workdir", str(bank_dir), "--model", model, "--enterprise", applicants[0],
+                     "--data", str(banks[0].data), "--schema", str(banks[0].schema), "--json"]
+        command = CliRunner().invoke(app, ["score", *bank_args])
+        with federation.client("bank_a") as client:
+            peers = client.submit_job("score_batch", ["platform"], {"psi_job": psi, "model": model}).id
+            client.wait_for_job(peers, timeout=600)
+            industry = platform_table.features["reg_industry"][platform_table.ids == applicants[0]].iloc[0]
+            client.wait_for_job(client.submit_job("publish", ["platform"], {"industry": str(industry)}).id,
+                                timeout=600)
+        recorder.received.clear()
+        page = root / "portrait.html"
+        portrait = CliRunner().invoke(app, ["portrait", *bank_args, "--peers-job", peers, "--out", str(page)])
+        portrait_wire = recorder.everything()
+        with federation.client("regulator") as regulator:
+            portrait_audit = regulator.audit_summary()
         bank_part = json.loads((bank_dir / "models" / model / "bank.json").read_text())["model"]
     platform_part = json.loads((root / "platform-work" / "models" / model / "platform.json").read_text())
     platform_rows = pd.Series(np.arange(len(platform_table)), index=platform_table.ids)[applicants].to_numpy()
     expected = plaintext_scores(bank_part, platform_part, bank_table.features.iloc[rows[applicants].to_numpy()],
                                 platform_table.features.iloc[platform_rows])
+    groups, reasons = plaintext_reasons(bank_part, platform_part, bank_table.features.iloc[rows[applicants[:1]]],
+                                        platform_table.features.iloc[platform_rows[:1]])
     return {"scores": scores, "expected": expected, "applicants": applicants, "wire": wire,
             "not_published": not_published.value, "unpublished": unpublished, "invalid": invalid,
             "not_owned": not_owned, "not_a_bank": not_a_bank, "audit": audit, "command": command,
-            "key": root / "platform-work" / "models" / model / "online" / "bank_a.context"}
+            "key": root / "platform-work" / "models" / model / "online" / "bank_a.context",
+            "portrait": portrait, "page": page, "portrait_wire": portrait_wire, "portrait_audit": portrait_audit,
+            "reasons": dict(zip(groups, reasons[0])),
+            "public": platform_table.features.loc[platform_table.ids == applicants[0]].iloc[0]}
 
 
 def test_online_scores_equal_plaintext_scores(online):
@@ -136,3 +153,42 @@ def test_each_score_is_audited_as_a_count(online):
 
 def test_the_platforms_scoring_key_is_owner_only(online):
     assert stat.S_IMODE(online["key"].stat().st_mode) == 0o600
+
+
+def _portrait(online) -> dict:
+    assert online["portrait"].exit_code == 0, online["portrait"].output
+    return json.loads(online["portrait"].output.strip().splitlines()[-1])
+
+
+def test_portrait_reasons_equal_plaintext_contributions(online):
+    got = {f"{r['party']}:{r['group']}": r["log_odds"] for r in _portrait(online)["reasons"]["groups"]}
+    assert got.keys() == online["reasons"].keys()
+    assert max(abs(got[g] - online["reasons"][g]) for g in got) <= 1e-6
+
+
+def test_portrait_reasons_add_up_to_its_score(online):
+    portrait = _portrait(online)
+    total = portrait["reasons"]["expected_raw_score"] + sum(r["log_odds"] for r in portrait["reasons"]["groups"])
+    assert abs(total - portrait["score"]["raw_score"]) <= 1e-5
+    assert abs(portrait["score"]["raw_score"] - online["expected"][0]) <= 1e-6
+
+
+def test_portrait_shows_the_published_public_records_and_peers(online):
+    portrait = _portrait(online)
+    facts = {f["field"]: f["value"] for f in portrait["public_facts"]}
+    assert facts["reg_industry"] == online["public"]["reg_industry"]
+    assert "tax_paid_12m" not in facts
+    assert portrait["peers"]["peers"] >= 30 and 0 <= portrait["peers"]["lower_risk_than"] <= 100
+    assert portrait["grade"]["label"] in online["page"].read_text(encoding="utf-8")
+
+
+def test_the_platform_learns_nothing_identifying_from_a_portrait(online):
+    portrait = _portrait(online)
+    values = [portrait["score"]["raw_score"], *(r["log_odds"] for r in portrait["reasons"]["groups"])]
+    values = [v for v in values if v != 0.0]  # a group off the applicant's paths: eight zero bytes match anything
+    assert online["portrait_wire"] and online["applicants"][0].encode() not in online["portrait_wire"]
+    assert [v for v in values if struct.pack("<d", v) in online["portrait_wire"]] == []
+
+
+def test_a_portrait_is_audited_as_one(online):
+    assert online["portrait_audit"].by_action["portrait.online"] == 1
