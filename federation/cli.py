@@ -30,6 +30,9 @@ consent_app = typer.Typer(no_args_is_help=True, help="The consent registry: whic
 app.add_typer(consent_app, name="consent")
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 app.add_typer(audit_app, name="audit")
+enterprise_app = typer.Typer(no_args_is_help=True, help="An enterprise's view of the use of its data, and "
+                                                        "objections (enterprise and operator).")
+app.add_typer(enterprise_app, name="enterprise")
 
 CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and <name>.pem/.key.")]
 CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
@@ -75,6 +78,91 @@ def certs_init(
     except CertificateError as exc:
         _fail(str(exc))
     typer.echo(f"wrote CA and {len(parties) + 1} certificates to {directory}")
+
+
+@certs_app.command("enterprise")
+def certs_enterprise(
+    directory: Annotated[Path, typer.Option("--dir", help="The folder holding the CA.")],
+    uscc: Annotated[str, typer.Option(help="The enterprise's unified social credit code.")],
+    platform_workdir: Annotated[Path, typer.Option(
+        help="The platform agent's work folder, whose data-use key tags the certificate.")],
+) -> None:
+    """Issue an enterprise's certificate (CN = its USCC, role enterprise) carrying its data-use tag."""
+    from federation.governance.data_use import INDEX_KEY_FILE, IndexKey
+    from federation.security.certs import issue_enterprise_certificate
+
+    if not (directory / "ca.pem").exists():
+        _fail(f"{directory} holds no CA; run `fedcredit certs init` first")
+    try:
+        tag = IndexKey.load_or_create(platform_workdir / INDEX_KEY_FILE).tag(uscc)
+        issue_enterprise_certificate(directory, uscc, tag)
+    except CertificateError as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {directory / (uscc + '.pem')} for enterprise {uscc}")
+
+
+def _call(name: str, coordinator: str, certs: Path, call: Any) -> Any:
+    """One call to the coordinator as ``name``; a refusal is one clear line."""
+    from federation.party.client import CoordinatorClient
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            return call(client)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+
+
+def _echo_messages(messages: Any) -> None:
+    from google.protobuf.json_format import MessageToDict
+
+    for message in messages:
+        typer.echo(json.dumps(MessageToDict(message, always_print_fields_with_no_presence=True)))
+
+
+@enterprise_app.command("history")
+def enterprise_history(
+    name: Annotated[str, typer.Option(help="The enterprise's USCC (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """Every recorded use of the enterprise's data (free of charge), one JSON line each."""
+    _echo_messages(_call(name, coordinator, certs, lambda client: client.enterprise_history()))
+
+
+@enterprise_app.command("object")
+def enterprise_object(
+    name: Annotated[str, typer.Option(help="The enterprise's USCC (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    record: Annotated[int, typer.Option(help="The audit record (seq from `enterprise history`).")],
+    reason: Annotated[str, typer.Option(help="Why the enterprise objects.")],
+) -> None:
+    """File an objection on a record of the enterprise's history; it is forwarded within 2 working days."""
+    _echo_messages([_call(name, coordinator, certs, lambda client: client.file_objection(record, reason))])
+
+
+@enterprise_app.command("objections")
+def enterprise_objections(
+    name: Annotated[str, typer.Option(help="An enterprise (its own) or the operator (all), by certificate.")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """Objections with their status, forwarding deadline and whether it is overdue."""
+    _echo_messages(_call(name, coordinator, certs, lambda client: client.list_objections()))
+
+
+@enterprise_app.command("update")
+def enterprise_update(
+    name: Annotated[str, typer.Option(help="The platform operator (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    objection: Annotated[str, typer.Option(help="The objection's id.")],
+    status: Annotated[str, typer.Option(help="forwarded or resolved.")],
+    note: Annotated[str, typer.Option(help="What was done.")] = "",
+) -> None:
+    """Record that an objection was forwarded to the provincial node, or resolved."""
+    _echo_messages([_call(name, coordinator, certs,
+                          lambda client: client.update_objection(objection, status, note))])
 
 
 @consent_app.command("grant")
@@ -177,6 +265,19 @@ def audit_summary(
         except grpc.RpcError as exc:
             _fail(exc.details() or str(exc.code()))
     typer.echo(json.dumps(MessageToDict(summary, always_print_fields_with_no_presence=True)))
+
+
+@audit_app.command("usage")
+def audit_usage(
+    name: Annotated[str, typer.Option(help="An operator or regulator (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    period: Annotated[str, typer.Option(help="month or day.")] = "month",
+) -> None:
+    """Usage of platform data per period, bank, purpose and category (for the data-providing
+    departments): distinct enterprises and uses, one JSON line each."""
+    report = _call(name, coordinator, certs, lambda client: client.audit_usage(period))
+    _echo_messages(report.rows)
 
 
 @app.command()

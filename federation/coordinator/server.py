@@ -18,6 +18,7 @@ from federation.coordinator.mailbox import Mailbox
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.servicer import CoordinatorServicer
 from federation.coordinator.store import open_database
+from federation.governance.data_use import INDEX_KEY_FILE, IndexKey
 from federation.rpc import coordinator_pb2 as pb
 from federation.rpc import coordinator_pb2_grpc as pb_grpc
 from federation.security.certs import COORDINATOR, load_credentials
@@ -45,7 +46,7 @@ def build_server(config: CoordinatorConfig) -> tuple[grpc.Server, int]:
     url = config.database_url or f"sqlite:///{config.store / 'coordinator.db'}"
     sessions = open_database(url)
     mailbox = Mailbox(config.store / "messages", sessions, max_message_bytes=config.max_message_bytes)
-    service = CoordinatorService(sessions, mailbox)
+    service = CoordinatorService(sessions, mailbox, index_key=IndexKey.load_or_create(config.store / INDEX_KEY_FILE))
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers), options=CHANNEL_OPTIONS)
     pb_grpc.add_CoordinatorServicer_to_server(CoordinatorServicer(service), server)
     health_servicer = health.HealthServicer()

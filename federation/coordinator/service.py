@@ -20,18 +20,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from federation.coordinator.alerts import AlertBox
 from federation.coordinator.audit import AuditLog, AuditSummary
 from federation.coordinator.consents import ConsentRegistry
+from federation.coordinator.data_use import DataUseIndex, HistoryEntry
 from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
+from federation.coordinator.objections import ObjectionFlag, ObjectionRegistry
 from federation.coordinator.online import (
     CONSENT_CATEGORIES, ENFORCES_CONSENT, ScoringAnswer, ScoringRouter, ServingSession,
 )
 from federation.coordinator.portfolio import PortfolioRegistry
 from federation.coordinator.presence import Presence
-from federation.coordinator.store import JobRow, ModelRow, ParticipantRow, PartyRow, utcnow
+from federation.coordinator.usage import UsageReport, usage_report
+from federation.coordinator.store import JobRow, ModelRow, ObjectionRow, ParticipantRow, PartyRow, utcnow
 from federation.data.uscc import uscc_error
 from federation.governance.categories import PURPOSE
+from federation.governance.data_use import IndexKey
 from federation.security.roles import Role
 from federation.security.tls import Identity
 
@@ -106,11 +110,17 @@ def _consent_basis(job: JobRow) -> dict[str, Any]:
 
 
 class CoordinatorService:
-    def __init__(self, sessions: sessionmaker, mailbox: Mailbox, scoring: ScoringRouter | None = None) -> None:
+    def __init__(self, sessions: sessionmaker, mailbox: Mailbox, scoring: ScoringRouter | None = None,
+                 index_key: IndexKey | None = None) -> None:
+        """``index_key`` tags the enterprises the coordinator sees in clear (online scores)
+        for their self-query; the server keeps it in its store, an in-process service
+        without one makes a key that lasts as long as the service."""
         self._sessions = sessions
         self.mailbox = mailbox
         self.audit = AuditLog(sessions)
         self.consents = ConsentRegistry(sessions, self.audit)
+        self.data_use = DataUseIndex(sessions, self.audit, index_key or IndexKey.generate())
+        self.objections = ObjectionRegistry(sessions, self.audit)
         self.portfolio = PortfolioRegistry(sessions, self.audit)
         self.alerts = AlertBox(sessions, self.audit, self.portfolio)
         self.scoring = scoring or ScoringRouter()
@@ -308,7 +318,8 @@ class CoordinatorService:
         self.require_registered(caller)
         with self._sessions() as session:
             rows = session.scalars(select(ModelRow).order_by(ModelRow.created_at))
-            return [row for row in rows if caller.name in row.parts]
+            # The regulator reviews every model: registry metadata, no part of any model.
+            return [row for row in rows if caller.name in row.parts or caller.role is Role.REGULATOR]
 
     # consent and audit ------------------------------------------------------------
     def authorized_enterprises(self, caller: Identity, job_id: str, categories: list[str]) -> list[str]:
@@ -322,6 +333,35 @@ class CoordinatorService:
     def audit_summary(self, caller: Identity) -> AuditSummary:
         require_role(caller, "read the audit summary", Role.REGULATOR, Role.OPERATOR)
         return self.audit.summary()
+
+    # data use, enterprise self-service, usage ------------------------------------------
+    def record_data_use(self, caller: Identity, job_id: str, batch: int, tags: bytes,
+                        categories: list[str]) -> int:
+        return self.data_use.record(caller, job_id, batch, tags, categories)
+
+    def enterprise_history(self, caller: Identity, platform_tag: bytes | None) -> list[HistoryEntry]:
+        """Every record of the use of the caller's data, with its objections (free of charge)."""
+        require_role(caller, "read an enterprise's history", Role.ENTERPRISE)
+        entries = self.data_use.history(caller.name, platform_tag)
+        filed: dict[int, list[str]] = {}
+        for objection in self.objections.list(caller):
+            filed.setdefault(objection.audit_seq, []).append(objection.id)
+        return [HistoryEntry(e.seq, e.at, e.actor, e.action, e.subject, e.details, filed.get(e.seq, []))
+                for e in entries]
+
+    def file_objection(self, caller: Identity, audit_seq: int, reason: str,
+                       platform_tag: bytes | None) -> ObjectionRow:
+        require_role(caller, "file an objection", Role.ENTERPRISE)
+        own = {entry.seq for entry in self.data_use.history(caller.name, platform_tag)}
+        return self.objections.file(caller, audit_seq, reason, own)
+
+    def objection_flags(self, uscc: str) -> list[ObjectionFlag]:
+        """Unresolved objections of an enterprise: portraits and alerts show them."""
+        return self.objections.flags(uscc)
+
+    def audit_usage(self, caller: Identity, period: str) -> UsageReport:
+        require_role(caller, "read usage summaries", Role.OPERATOR, Role.REGULATOR)
+        return usage_report(self._sessions, self.data_use, period or "month")
 
     # online scoring ---------------------------------------------------------------
     def score_applicant(self, caller: Identity, model_id: str, enterprise: str, ciphertext: bytes,
@@ -355,7 +395,8 @@ class CoordinatorService:
         if reason_ciphertexts:
             details["reason_groups"] = len(reason_ciphertexts)
         with self.audit.transaction() as session:
-            self.audit.record(session, caller, action, model_id, details)
+            entry = self.audit.record(session, caller, action, model_id, details)
+            self.data_use.index_entry(session, entry.seq, enterprise)
         return answer
 
     def _scoring_platform(self, caller: Identity, model_id: str) -> PartyRow:

@@ -16,17 +16,21 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from federation.coordinator.errors import (
     AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
 )
+from federation.coordinator.authorization import authorize_rpc
+from federation.coordinator.data_use import HistoryEntry
 from federation.coordinator.jobs import State
+from federation.coordinator.usage import UsageReport
 from federation.coordinator.online import PlatformNotServing, ScoringAnswer, ScoringFailed, ServingSession
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.audit import AuditSummary
 from federation.coordinator.portfolio import parse_day
-from federation.coordinator.store import ConsentRow, JobRow, ModelRow, MonitoringReportRow, PartyRow
+from federation.coordinator.store import ConsentRow, JobRow, ModelRow, MonitoringReportRow, ObjectionRow, PartyRow
 from federation.monitoring.wire import alert_from_proto, alert_to_proto, loan_from_proto
 from federation.rpc import coordinator_pb2 as pb
 from federation.rpc import coordinator_pb2_grpc as pb_grpc
 from federation.rpc.chunking import ChunkingError, chunk_message, read_header
 from federation.rpc.states import state_from_proto, state_to_proto
+from federation.security.certs import data_use_tag
 from federation.security.roles import Role
 from federation.security.tls import Identity, UnauthenticatedCaller, caller_identity
 
@@ -57,17 +61,22 @@ def _abort(context: grpc.ServicerContext, exc: Exception) -> None:
 def _rpc(method: Callable[..., Any]) -> Callable[..., Any]:
     """Resolve the caller from its certificate and map service errors to gRPC statuses."""
 
+    def authorized(context: grpc.ServicerContext) -> Identity:
+        caller = caller_identity(context)
+        authorize_rpc(method.__name__, caller)
+        return caller
+
     @functools.wraps(method)
     def unary(self: "CoordinatorServicer", request: Any, context: grpc.ServicerContext) -> Any:
         try:
-            return method(self, caller_identity(context), request, context)
+            return method(self, authorized(context), request, context)
         except _REFUSED as exc:
             _abort(context, exc)
 
     @functools.wraps(method)
     def streaming(self: "CoordinatorServicer", request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
         try:
-            yield from method(self, caller_identity(context), request, context)
+            yield from method(self, authorized(context), request, context)
         except _REFUSED as exc:
             _abort(context, exc)
 
@@ -143,6 +152,29 @@ def _report_to_proto(row: MonitoringReportRow) -> pb.MonitoringReport:
                                report_json=json.dumps(row.report), updated_at=_timestamp(row.updated_at))
 
 
+def history_to_proto(entries: list[HistoryEntry]) -> pb.EnterpriseHistoryResponse:
+    return pb.EnterpriseHistoryResponse(records=[
+        pb.DataUseRecord(seq=e.seq, at=e.at, actor=e.actor, action=e.action, subject=e.subject,
+                         details_json=json.dumps(e.details), objection_ids=e.objection_ids) for e in entries])
+
+
+def objection_to_proto(row: ObjectionRow, overdue: bool) -> pb.Objection:
+    return pb.Objection(id=row.id, enterprise=row.enterprise, audit_seq=row.audit_seq, reason=row.reason,
+                        status=row.status, filed_at=_timestamp(row.filed_at), forward_by=row.forward_by.isoformat(),
+                        overdue=overdue, note=row.note, updated_by=row.updated_by)
+
+
+def usage_to_proto(report: UsageReport) -> pb.AuditUsageResponse:
+    return pb.AuditUsageResponse(head_sha256=report.head_sha256, rows=[
+        pb.UsageRow(period=r.period, bank=r.bank, purpose=r.purpose, category=r.category,
+                    enterprises=r.enterprises, uses=r.uses) for r in report.rows])
+
+
+def _presented_tag(context: grpc.ServicerContext) -> bytes | None:
+    """The data-use tag in the caller's (an enterprise's) certificate, verified by TLS."""
+    return data_use_tag(context.auth_context()["x509_pem_cert"][0])
+
+
 def _forward_answers(answers: Iterator[pb.ScoringAnswer], session: ServingSession) -> None:
     """Hand the platform's answers to the waiting requests; the session ends with the stream."""
     try:
@@ -209,6 +241,39 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def AuditSummary(self, caller: Identity, request: pb.AuditSummaryRequest, context: Any
                      ) -> pb.AuditSummaryResponse:
         return audit_summary_to_proto(self._service.audit_summary(caller))
+
+    @_rpc
+    def RecordDataUse(self, caller: Identity, request: pb.RecordDataUseRequest, context: Any
+                      ) -> pb.RecordDataUseReply:
+        return pb.RecordDataUseReply(audit_seq=self._service.record_data_use(
+            caller, request.job_id, request.batch, request.tags, list(request.categories)))
+
+    @_rpc
+    def EnterpriseHistory(self, caller: Identity, request: pb.EnterpriseHistoryRequest,
+                          context: grpc.ServicerContext) -> pb.EnterpriseHistoryResponse:
+        return history_to_proto(self._service.enterprise_history(caller, _presented_tag(context)))
+
+    @_rpc
+    def FileObjection(self, caller: Identity, request: pb.FileObjectionRequest, context: grpc.ServicerContext
+                      ) -> pb.Objection:
+        row = self._service.file_objection(caller, request.audit_seq, request.reason, _presented_tag(context))
+        return objection_to_proto(row, self._service.objections.is_overdue(row))
+
+    @_rpc
+    def ListObjections(self, caller: Identity, request: pb.ListObjectionsRequest, context: Any
+                       ) -> pb.ListObjectionsResponse:
+        objections = self._service.objections
+        return pb.ListObjectionsResponse(objections=[objection_to_proto(row, objections.is_overdue(row))
+                                                     for row in objections.list(caller)])
+
+    @_rpc
+    def UpdateObjection(self, caller: Identity, request: pb.UpdateObjectionRequest, context: Any) -> pb.Objection:
+        row = self._service.objections.update(caller, request.objection_id, request.status, request.note)
+        return objection_to_proto(row, self._service.objections.is_overdue(row))
+
+    @_rpc
+    def AuditUsage(self, caller: Identity, request: pb.AuditUsageRequest, context: Any) -> pb.AuditUsageResponse:
+        return usage_to_proto(self._service.audit_usage(caller, request.period))
 
     @_rpc
     def ReportStatus(self, caller: Identity, request: pb.ReportStatusRequest, context: Any) -> pb.Job:

@@ -96,6 +96,58 @@ class ModelRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class DataUseRow(Base):
+    """One enterprise a job used, as its keyed tag (``federation.governance.data_use``), beside
+    the audit entry recording the use; an enterprise's self-query looks its tag up here."""
+
+    __tablename__ = "data_use"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(ForeignKey("audit_log.seq"), index=True)
+    tag: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class ObjectionRow(Base):
+    """An enterprise's objection to one audit record: flagged until resolved."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(18), index=True)
+    audit_seq: Mapped[int] = mapped_column(ForeignKey("audit_log.seq"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    forward_by: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(63), default="")
+    updated_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class ModelCardRow(Base):
+    """The card a model's owner published (JSON text, validated against the card schema)."""
+
+    __tablename__ = "model_cards"
+
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), primary_key=True)
+    card: Mapped[str] = mapped_column(Text)
+    published_by: Mapped[str] = mapped_column(String(63))
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApprovalRow(Base):
+    """A model-risk reviewer's decision on a model, shown in its card."""
+
+    __tablename__ = "model_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(63))
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class ConsentRow(Base):
     """An enterprise's authorization of one bank, for financing, for some data categories.
 

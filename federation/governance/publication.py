@@ -11,9 +11,10 @@ fields ``reg_region`` and ``reg_industry``.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from federation.governance.categories import categories_of
@@ -55,9 +56,11 @@ class PublicSelection:
 
 @dataclass(frozen=True)
 class PublicRecords:
-    """What the platform sends: ids and public columns of the matching enterprises."""
+    """What the platform sends: ids and public columns of the matching enterprises;
+    ``rows`` are their rows in the platform's table, which stay at the platform."""
 
     frame: pd.DataFrame
+    rows: np.ndarray = field(default_factory=lambda: np.arange(0))
 
     @property
     def columns(self) -> list[str]:
@@ -100,4 +103,4 @@ def select_public(ids: Any, features: pd.DataFrame, classification: Classificati
     public = classification.public(features.columns)
     frame = features.loc[rows, public].reset_index(drop=True)
     frame.insert(0, ID_COLUMN, pd.Series(ids)[rows].to_numpy())
-    return PublicRecords(frame)
+    return PublicRecords(frame, np.flatnonzero(rows))

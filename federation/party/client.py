@@ -111,6 +111,42 @@ class CoordinatorClient:
     def audit_summary(self) -> pb.AuditSummaryResponse:
         return self._retrying(lambda: self._stub.AuditSummary(pb.AuditSummaryRequest(), timeout=self._timeout))
 
+    def record_data_use(self, job_id: str, batch: int, tags: bytes, categories: list[str]) -> int:
+        request = pb.RecordDataUseRequest(job_id=job_id, batch=batch, tags=tags, categories=categories)
+        return self._retrying(lambda: self._stub.RecordDataUse(request, timeout=self._timeout)).audit_seq
+
+    def enterprise_history(self) -> list[pb.DataUseRecord]:
+        return list(self._retrying(lambda: self._stub.EnterpriseHistory(pb.EnterpriseHistoryRequest(),
+                                                                        timeout=self._timeout)).records)
+
+    def file_objection(self, audit_seq: int, reason: str) -> pb.Objection:
+        return self._stub.FileObjection(pb.FileObjectionRequest(audit_seq=audit_seq, reason=reason),
+                                        timeout=self._timeout)
+
+    def list_objections(self) -> list[pb.Objection]:
+        return list(self._retrying(lambda: self._stub.ListObjections(pb.ListObjectionsRequest(),
+                                                                     timeout=self._timeout)).objections)
+
+    def update_objection(self, objection_id: str, status: str, note: str = "") -> pb.Objection:
+        request = pb.UpdateObjectionRequest(objection_id=objection_id, status=status, note=note)
+        return self._stub.UpdateObjection(request, timeout=self._timeout)
+
+    def audit_usage(self, period: str = "month") -> pb.AuditUsageResponse:
+        return self._retrying(lambda: self._stub.AuditUsage(pb.AuditUsageRequest(period=period),
+                                                            timeout=self._timeout))
+
+    def publish_model_card(self, model_id: str, card_json: str) -> pb.ModelCardReply:
+        return self._stub.PublishModelCard(pb.PublishModelCardRequest(model_id=model_id, card_json=card_json),
+                                           timeout=self._timeout)
+
+    def get_model_card(self, model_id: str) -> pb.ModelCardReply:
+        return self._retrying(lambda: self._stub.GetModelCard(pb.GetModelCardRequest(model_id=model_id),
+                                                              timeout=self._timeout))
+
+    def approve_model(self, model_id: str, decision: str, note: str) -> pb.Approval:
+        request = pb.ApproveModelRequest(model_id=model_id, decision=decision, note=note)
+        return self._stub.ApproveModel(request, timeout=self._timeout)
+
     def score_applicant(self, model_id: str, enterprise: str, ciphertext: bytes) -> int:
         """The platform's masked value for one applicant's ciphertext, through the coordinator.
         Not retried: a loan officer waiting on a score should hear at once that it failed."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from federation.governance.categories import categories_of
 from federation.party.agent import JobContext
+from federation.party.data_use import record_data_use
 
 
 class ConsentRefused(PermissionError):
@@ -50,12 +51,14 @@ def job_scope(context: JobContext, enforce: bool) -> ConsentScope:
 
 def check_consent(context: JobContext, scope: ConsentScope, bank: str, rows: np.ndarray) -> None:
     """Refuse the whole job, naming how many, if any row's enterprise does not authorize the
-    bank at job start: a model must not learn from, nor score, data it was not allowed to see."""
-    if scope.enterprises is None:
-        return
-    refused = sum(1 for id_ in context.table.ids[rows].tolist() if id_ not in scope.enterprises)
-    if refused:
-        raise ConsentRefused(
-            f"{refused} of the {len(rows)} enterprises in this job do not (or no longer) authorize "
-            f"{bank} for financing with {', '.join(scope.categories)}; run PSI again to align on current "
-            f"consents, or submit the job with a documented params.legal_basis")
+    bank at job start: a model must not learn from, nor score, data it was not allowed to see.
+    Rows that pass are the job's use of the enterprises' data, reported for their self-query
+    (``federation.party.data_use``) before any of it is used."""
+    if scope.enterprises is not None:
+        refused = sum(1 for id_ in context.table.ids[rows].tolist() if id_ not in scope.enterprises)
+        if refused:
+            raise ConsentRefused(
+                f"{refused} of the {len(rows)} enterprises in this job do not (or no longer) authorize "
+                f"{bank} for financing with {', '.join(scope.categories)}; run PSI again to align on current "
+                f"consents, or submit the job with a documented params.legal_basis")
+    record_data_use(context, rows)

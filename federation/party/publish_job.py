@@ -17,6 +17,7 @@ from federation.governance.classification import Classification
 from federation.governance.publication import PublicRecords, PublicSelection, select_public
 from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
+from federation.party.data_use import record_data_use
 from federation.security.roles import Role
 
 PUBLIC_RECORDS_FILE = "public_records.parquet"
@@ -34,6 +35,7 @@ def bank_publish(context: JobContext) -> dict[str, Any]:
 def platform_publish(context: JobContext, classification: Classification) -> dict[str, Any]:
     selection = PublicSelection.from_params(context.params)
     records = select_public(context.table.ids, context.table.features, classification, selection)
+    record_data_use(context, records.rows)
     RelayChannel(context, context.peer(Role.BANK), "publish").send(records.to_bytes())
     return {"published": len(records.frame), "columns": records.columns,
             "consent": {"basis": BASIS, "categories": records.categories, "authorized": None}}

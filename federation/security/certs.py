@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from federation.data.uscc import uscc_error
 from federation.security.roles import Role
 
 CA_CERT = "ca.pem"
@@ -153,6 +154,50 @@ def issue_certificate(
     cert = builder.sign(ca_key, hashes.SHA256())
     _write_private(directory / f"{name}.key", _key_pem(key))
     (directory / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+# An OID under the UUID arc (ITU-T X.667), so no registration is needed: the extension
+# carries the enterprise's data-use tag (``federation.governance.data_use``).
+DATA_USE_TAG_OID = x509.ObjectIdentifier("2.25.310042608249175347360935445836225030035")
+
+
+def issue_enterprise_certificate(directory: Path, uscc: str, data_use_tag: bytes, *, days: int = 365) -> None:
+    """Issue ``<uscc>.pem``/``.key`` for an enterprise (a data subject): CN is its USCC, OU
+    ``enterprise``, and an extension carries its data-use tag, which the platform computes
+    under a key the coordinator never holds; presenting it is how the enterprise, and only
+    it, lets the coordinator find the uses of its data."""
+    problem = uscc_error(uscc)
+    if problem is not None:
+        raise CertificateError(f"enterprise {uscc!r} is not a valid USCC: {problem}")
+    ca_key = serialization.load_pem_private_key((directory / CA_KEY).read_bytes(), password=None)
+    ca_cert = x509.load_pem_x509_certificate((directory / CA_CERT).read_bytes())
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_subject(uscc, Role.ENTERPRISE.value))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
+        .add_extension(x509.UnrecognizedExtension(DATA_USE_TAG_OID, data_use_tag), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write_private(directory / f"{uscc}.key", _key_pem(key))
+    (directory / f"{uscc}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def data_use_tag(cert_pem: bytes) -> bytes | None:
+    """The data-use tag an enterprise certificate carries, or None."""
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    try:
+        return cert.extensions.get_extension_for_oid(DATA_USE_TAG_OID).value.value
+    except x509.ExtensionNotFound:
+        return None
 
 
 def init_certificates(

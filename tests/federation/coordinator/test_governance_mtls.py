@@ -25,7 +25,7 @@ def test_regulator_job_submission_is_permission_denied(server: str, certs_dir: P
         with pytest.raises(grpc.RpcError) as err:
             regulator.submit_job("psi", ["platform"])
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    assert "regulator (regulator) cannot start a psi job" in err.value.details()
+    assert "regulator (regulator) cannot call SubmitJob" in err.value.details()
 
 
 def test_regulator_consent_listing_is_permission_denied(server: str, certs_dir: Path) -> None:  # noqa: F811
