@@ -30,6 +30,12 @@ consent_app = typer.Typer(no_args_is_help=True, help="The consent registry: whic
 app.add_typer(consent_app, name="consent")
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 app.add_typer(audit_app, name="audit")
+loans_app = typer.Typer(no_args_is_help=True, help="Loans a bank granted through the platform (monitoring).")
+app.add_typer(loans_app, name="loans")
+monitor_app = typer.Typer(no_args_is_help=True, help="The platform's nightly risk monitoring.")
+app.add_typer(monitor_app, name="monitor")
+alerts_app = typer.Typer(no_args_is_help=True, help="Risk alerts pushed to a bank.")
+app.add_typer(alerts_app, name="alerts")
 enterprise_app = typer.Typer(no_args_is_help=True, help="An enterprise's view of the use of its data, and "
                                                         "objections (enterprise and operator).")
 app.add_typer(enterprise_app, name="enterprise")
@@ -321,6 +327,9 @@ def party(
         help="Platform only: restrict every job to the enterprises that authorize its bank. Switch off "
              "only for data without consent records (evaluations, benchmarks); jobs then report "
              "basis 'not_checked' to the audit log.")] = True,
+    ray_address: Annotated[str | None, typer.Option(
+        help="Bank only: run the monitoring job's scoring tasks on Ray ('local' starts a private instance, or "
+             "an existing cluster's address); default: worker processes on this machine.")] = None,
 ) -> None:
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
@@ -360,7 +369,8 @@ def party(
                 logging.getLogger(__name__).warning("not serving online scoring yet; still trying")
         agent = PartyAgent(client, role, table, workdir,
                            handlers(enforce_consent=enforce_consent, psi_workers=psi_workers,
-                                    psi_register=register, classification=classification),
+                                    psi_register=register, classification=classification,
+                                    ray_address=ray_address),
                            receive_timeout=receive_timeout, labels=labels)
         try:
             agent.run(stop)
@@ -696,3 +706,165 @@ def evaluate(
     typer.echo("\n".join(lines), err=as_json)
     if as_json:
         typer.echo(json.dumps(report))
+
+
+@loans_app.command("report")
+def loans_report(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet: loan_id, enterprise, granted_on, matures_on "
+                                              "[, closed_on].")],
+    name: Annotated[str, typer.Option(help="The bank reporting (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+) -> None:
+    """Report loans granted through the platform; their borrowers are monitored while they consent."""
+    from federation.party.client import CoordinatorClient
+    from federation.party.monitoring_calls import report_loans
+    from models.monitoring.portfolio import LoanFileError, read_loans
+
+    try:
+        loans = read_loans(file)
+    except LoanFileError as exc:
+        _fail(str(exc))
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            stored, active = report_loans(client, loans)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    typer.echo(f"reported {stored} loans; {name} has {active} active loans through the platform")
+
+
+@monitor_app.command("run")
+def monitor_run(
+    date: Annotated[str, typer.Option(help="The day to monitor, YYYY-MM-DD (usually yesterday).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    data: Annotated[Path, typer.Option(help="The platform's table, CSV or Parquet.")],
+    schema: Annotated[Path, typer.Option(help="The platform table's YAML schema.")],
+    workdir: Annotated[Path, typer.Option(help="The platform agent's work folder (model parts; monitoring "
+                                               "progress and reports go under monitoring/).")],
+    events: Annotated[Path, typer.Option(help="The daily event feed (date, uscc, event_type, details).")],
+    rules: Annotated[Path, typer.Option(help="Alert rules YAML (see examples/monitoring/rules.yaml).")],
+    name: Annotated[str, typer.Option(help="The monitoring identity (a platform-role certificate of its own).")
+                    ] = "monitor",
+    ray_address: Annotated[str, typer.Option(help="Ray for the scoring and rule tasks: 'local' starts a "
+                                                  "private instance, or an existing cluster's address.")
+                           ] = "local",
+    workers: Annotated[int | None, typer.Option(help="CPUs of the private Ray instance (default: all).")] = None,
+    enforce_consent: Annotated[bool, typer.Option(
+        help="Score only enterprises that authorize the bank for every category of the platform's table.")] = True,
+    timeout: JobTimeout = 7200.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run's summary as one JSON line.")] = False,
+) -> None:
+    """The nightly run: event alerts, each bank's encrypted re-scoring and score alerts, drift reports."""
+    import datetime as dt
+
+    from federation.governance.classification import load_platform_schema, refuse_sensitive
+    from federation.monitoring.runner import MonitoringRun, RunConfig, read_feed
+    from federation.party.client import CoordinatorClient
+    from federation.scaleout.executor import shard_executor
+    from models.monitoring.event_rules import FeedError
+    from models.monitoring.rules import load_rules
+
+    _logging(name)
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        _fail(f"--date {date!r} is not a date (YYYY-MM-DD)")
+    try:
+        rule_set = load_rules(rules)
+        loaded_schema, classification = load_platform_schema(schema)
+        table = load_table(data, loaded_schema, role="platform")
+        refuse_sensitive(table.features.columns, classification)
+        feed = read_feed(events)
+    except (DataError, OSError, PermissionError, ValueError) as exc:  # rules, schema, table, feed: named inside
+        _fail(str(exc))
+    executor = shard_executor(ray_address, workers)
+    try:
+        with CoordinatorClient(coordinator, load_credentials(certs, name)) as client:
+            client.register({"role": "platform", "monitoring": "true"})
+            config = RunConfig(day, rule_set, feed, workdir, enforce_consent=enforce_consent, job_timeout=timeout)
+            summary = MonitoringRun(client, table, config, executor).run()
+    except grpc.RpcError as exc:
+        _fail(exc.details() or str(exc.code()))
+    except FeedError as exc:
+        _fail(str(exc))
+    finally:
+        executor.close()
+    typer.echo(json.dumps(summary) if as_json else
+               "\n".join([f"{date}: {summary['events_of_the_day']} events in the feed"] +
+                         [f"{bank}: {state.get('events', {}).get('alerts')} event alerts, scored "
+                          f"{state.get('scored')} with model {state.get('model_id')}"
+                          + (f"; FAILED: {state['error']}" if state.get("error") else "")
+                          for bank, state in summary["banks"].items()]))
+    if summary["failed"]:
+        raise typer.Exit(1)
+
+
+@monitor_app.command("baseline")
+def monitor_baseline(
+    data: Annotated[Path, typer.Option(help="The platform's table as the model was trained on it.")],
+    schema: Annotated[Path, typer.Option(help="The platform table's YAML schema.")],
+    workdir: Annotated[Path, typer.Option(help="The platform agent's work folder.")],
+) -> None:
+    """Snapshot the feature distributions that feature-group drift is measured against."""
+    from federation.governance.classification import load_platform_schema
+    from federation.monitoring.runner import baseline_path, save_baseline
+
+    try:
+        table = load_table(data, load_platform_schema(schema)[0], role="platform")
+    except DataError as exc:
+        _fail(str(exc))
+    save_baseline(workdir, table)
+    typer.echo(f"baseline of {len(table.ids)} enterprises written to {baseline_path(workdir)}")
+
+
+@monitor_app.command("report")
+def monitor_report(
+    name: Annotated[str, typer.Option(help="A regulator, operator or platform (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    date: Annotated[str, typer.Option(help="Only this run's reports, YYYY-MM-DD.")] = "",
+) -> None:
+    """Drift reports (score and feature-group PSI) of monitoring runs, one JSON line per run and bank."""
+    from federation.party.client import CoordinatorClient
+    from federation.party.monitoring_calls import monitoring_reports
+
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=5) as client:
+        try:
+            reports = monitoring_reports(client, date)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+    for report in reports:
+        typer.echo(json.dumps(report))
+
+
+@alerts_app.command("watch")
+def alerts_watch(
+    name: Annotated[str, typer.Option(help="The bank (its certificate).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    workdir: Annotated[Path, typer.Option(help="The bank agent's work folder (its alert key; the inbox "
+                                               "monitoring/alerts.db is kept there).")],
+    reconnect_seconds: Annotated[float, typer.Option(
+        help="How long to keep retrying while the coordinator is unreachable.")] = 60.0,
+) -> None:
+    """Receive the bank's alerts into its local inbox, printing each new one as a JSON line."""
+    from federation.party.alert_subscriber import INBOX_FILE, AlertInbox, AlertSubscriber, alert_line
+    from federation.party.client import CoordinatorClient
+    from federation.party.monitoring_state import BankMonitoringState
+
+    _logging(name)
+    state = BankMonitoringState(workdir)
+    inbox = AlertInbox(state.root / INBOX_FILE)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with CoordinatorClient(coordinator, load_credentials(certs, name), reconnect_seconds=reconnect_seconds) as client:
+        subscriber = AlertSubscriber(client, inbox, state.sealing_key(),
+                                     on_new=lambda alert: typer.echo(alert_line(alert)))
+        try:
+            subscriber.run(stop)
+        except grpc.RpcError as exc:
+            _fail(exc.details() or str(exc.code()))
+        finally:
+            inbox.close()

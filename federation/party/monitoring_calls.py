@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from federation.coordinator.alerts import MAX_ALERTS_PER_CALL, Submitted
-from federation.monitoring.wire import alert_from_proto, alert_to_proto, loan_to_proto
+from federation.monitoring.wire import alert_to_proto, loan_to_proto
 from federation.party.client import CoordinatorClient
 from federation.rpc import coordinator_pb2 as pb
 from models.monitoring.alerts import Alert
@@ -58,9 +58,10 @@ def submit_alerts(client: CoordinatorClient, alerts: Sequence[Alert]) -> Submitt
     return Submitted(stored, duplicates, withheld)
 
 
-def subscribe_alerts(client: CoordinatorClient) -> Iterator[Alert]:
-    """The bank's alert stream; it ends (with an RpcError) when the coordinator goes away."""
-    return (alert_from_proto(message) for message in client._stub.SubscribeAlerts(pb.SubscribeAlertsRequest()))
+def subscribe_alerts(client: CoordinatorClient) -> Iterator[pb.Alert]:
+    """The bank's alert stream (cancel it to hang up); it ends with an RpcError when the
+    coordinator goes away."""
+    return client._stub.SubscribeAlerts(pb.SubscribeAlertsRequest())
 
 
 def ack_alerts(client: CoordinatorClient, ids: Sequence[str]) -> int:
