@@ -49,6 +49,9 @@ class Message:
         if version != VERSION:
             raise MessageFormatError(f"unsupported message version {version} (want {VERSION})")
         start = _HEADER.size
+        if start + header_len > len(payload):
+            raise MessageFormatError(f"message header announces {header_len} bytes of JSON, "
+                                     f"{len(payload) - start} follow")
         try:
             fields = json.loads(payload[start : start + header_len])
         except ValueError as exc:
