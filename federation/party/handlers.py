@@ -36,9 +36,9 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
     """``enforce_consent`` restricts the platform's side of every job to the enterprises
     that authorize the job's bank (see ``federation.party.consent``); ``classification``
     grades the platform's columns: jobs that use its features refuse a sensitive one, and
-    ``publish`` sends only public ones (``federation.governance.classification``); a bank's
-    monitoring job scores its chunks on Ray at ``ray_address`` (``local``: a private instance),
-    on local worker processes without one."""
+    ``publish`` sends only public ones (``federation.governance.classification``); batch
+    scoring and a bank's monitoring job score their chunks on Ray at ``ray_address``
+    (``local``: a private instance), on local worker processes without one."""
     graded = classification or Classification()
     guard = partial(_without_sensitive, classification=graded)
     return {
@@ -47,8 +47,9 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
                                         enforce_consent=enforce_consent),
         ("secureboost", Role.BANK): bank_secureboost,
         ("secureboost", Role.PLATFORM): guard(partial(platform_secureboost, enforce_consent=enforce_consent)),
-        ("score_batch", Role.BANK): bank_score_batch,
-        ("score_batch", Role.PLATFORM): guard(partial(platform_score_batch, enforce_consent=enforce_consent)),
+        ("score_batch", Role.BANK): partial(bank_score_batch, ray_address=ray_address),
+        ("score_batch", Role.PLATFORM): guard(partial(platform_score_batch, enforce_consent=enforce_consent,
+                                                      ray_address=ray_address)),
         ("publish_masks", Role.BANK): bank_publish_masks,
         ("publish_masks", Role.PLATFORM): guard(partial(platform_publish_masks, enforce_consent=enforce_consent)),
         ("publish", Role.BANK): bank_publish,

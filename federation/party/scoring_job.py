@@ -7,6 +7,11 @@ select, encrypted under a fresh BFV key (``models.scoring.batch``). The platform
 answers each chunk with one ciphertext of scores it cannot read. The bank writes
 ``scores.parquet`` (id, raw score, probability of default) to the job's folder.
 
+Chunks are independent, so each side spreads them over its own shard executor (local
+worker processes, or Ray with ``fedcredit party --ray-address``): the bank encrypts a
+wave of chunks at once and sends them, the platform takes the wave the bank announced,
+answers its chunks in parallel, and the next wave follows.
+
 The platform uses the paths it stored when the model was trained and refuses a request
 whose paths differ, so a bank cannot ask about splits the model does not have.
 """
@@ -15,7 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from scipy.special import expit
 
@@ -25,10 +29,13 @@ from federation.party.channel import RelayChannel
 from federation.party.alignment import aligned_rows, platform_rows
 from federation.party.consent import check_consent, job_scope
 from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
+from federation.scaleout.executor import shard_executor
 from federation.security.roles import Role
-from models.scoring.batch import BankBatchScorer, answer_batch
+from models.monitoring.scoring import (
+    AnswerShard, BankModel, answer_chunk, chunk_bounds, decrypt_chunks, encrypt_chunk, request_shards,
+)
 from models.scoring.drift import aligned_for_scoring
-from models.scoring.keys import SLOTS
+from models.scoring.keys import BfvKeys
 from models.scoring.paths import PlatformPaths
 from models.secureboost.binning import Binner
 from models.secureboost.messages import Message, MessageFormatError, pack_ints, unpack_ints
@@ -38,28 +45,38 @@ from models.secureboost.tree import Tree
 SCORES_FILE = "scores.parquet"
 
 
-def bank_score_batch(context: JobContext) -> dict[str, Any]:
+def bank_score_batch(context: JobContext, ray_address: str | None = None, workers: int | None = None
+                     ) -> dict[str, Any]:
     model_id, psi_job = str(context.params["model"]), str(context.params["psi_job"])
     part = read_json(context.models_dir / model_id / BANK_PART)["model"]
     binner = Binner.from_dict(part["binner"])
-    trees = [Tree.from_dict(tree) for tree in part["trees"]]
+    model = BankModel(tuple(Tree.from_dict(tree) for tree in part["trees"]), float(part["base_score"]),
+                      binner.max_bin + 1)
     aligned = aligned_rows(context, psi_job)
-    features = aligned_for_scoring(binner, context.table.features.iloc[aligned["bank_row"]])
-    scorer = BankBatchScorer(trees, float(part["base_score"]), binner.transform(features), binner.max_bin + 1)
-    channel = RelayChannel(context, context.peer(Role.PLATFORM), "score")
-    channel.send(Message("setup", {"model": model_id, "psi_job": psi_job, "chunks": scorer.chunks},
-                         (pack_ints(aligned["platform_handle"]),)).to_bytes())
-    raw = []
-    for chunk in range(scorer.chunks):
-        channel.send(scorer.request(chunk))
-        raw.append(scorer.scores(chunk, channel.receive()))
-    scores = np.concatenate(raw)
+    bins = binner.transform(aligned_for_scoring(binner, context.table.features.iloc[aligned["bank_row"]]))
+    keys = BfvKeys.generate()
+    shards = request_shards(model, bins, keys)
+    executor = shard_executor(ray_address, workers)
+    try:
+        wave = executor.workers
+        channel = RelayChannel(context, context.peer(Role.PLATFORM), "score")
+        channel.send(Message("setup", {"model": model_id, "psi_job": psi_job, "chunks": len(shards), "wave": wave},
+                             (pack_ints(aligned["platform_handle"]),)).to_bytes())
+        replies: list[bytes] = []
+        for start in range(0, len(shards), wave):
+            for request in executor.map(encrypt_chunk, shards[start : start + wave]):
+                channel.send(request)
+            replies += [channel.receive() for _ in shards[start : start + wave]]
+    finally:
+        executor.close()
+    scores = decrypt_chunks(model, bins, keys, replies)
     pd.DataFrame({"id": aligned["id"].to_numpy(), "raw_score": scores, "probability": expit(scores)}).to_parquet(
         context.workdir / SCORES_FILE)
-    return {"scored": len(scores), "model_id": model_id, "encryption": scorer.keys.describe()}
+    return {"scored": len(scores), "model_id": model_id, "encryption": keys.describe(), "workers": wave}
 
 
-def platform_score_batch(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
+def platform_score_batch(context: JobContext, enforce_consent: bool, ray_address: str | None = None,
+                         workers: int | None = None) -> dict[str, Any]:
     bank = context.peer(Role.BANK)
     scope = job_scope(context, enforce_consent)
     channel = RelayChannel(context, bank, "score")
@@ -72,13 +89,23 @@ def platform_score_batch(context: JobContext, enforce_consent: bool) -> dict[str
     rows = platform_rows(context, str(context.params["psi_job"]))(unpack_ints(setup.blobs[0]))
     check_consent(context, scope, bank, rows)
     features = context.table.features.iloc[rows].reset_index(drop=True)
-    chunks = -(-len(rows) // SLOTS)
-    if int(setup.fields["chunks"]) != chunks:
-        raise MessageFormatError(f"{len(rows)} rows make {chunks} chunks, the bank announced {setup.fields['chunks']}")
-    for chunk in range(chunks):
-        request = channel.receive()
-        if PlatformPaths.from_dict(Message.from_bytes(request).fields["paths"]) != paths:
-            raise MessageFormatError(f"the bank's request does not follow model {model_id}'s paths")
-        chunk_features = features.iloc[chunk * SLOTS : (chunk + 1) * SLOTS].reset_index(drop=True)
-        channel.send(answer_batch(request, model, chunk_features))
+    bounds = chunk_bounds(len(rows))
+    if int(setup.fields["chunks"]) != len(bounds):
+        raise MessageFormatError(f"{len(rows)} rows make {len(bounds)} chunks, the bank announced {setup.fields['chunks']}")
+    wave = int(setup.fields.get("wave", 1))
+    if wave < 1:
+        raise MessageFormatError(f"the bank announced waves of {wave} chunks")
+    executor = shard_executor(ray_address, workers)
+    try:
+        for first in range(0, len(bounds), wave):
+            shards = []
+            for start, stop in bounds[first : first + wave]:
+                request = channel.receive()
+                if PlatformPaths.from_dict(Message.from_bytes(request).fields["paths"]) != paths:
+                    raise MessageFormatError(f"the bank's request does not follow model {model_id}'s paths")
+                shards.append(AnswerShard(request, model, features.iloc[start:stop].reset_index(drop=True)))
+            for reply in executor.map(answer_chunk, shards):
+                channel.send(reply)
+    finally:
+        executor.close()
     return {"rows": len(rows), "consent": scope.report()}
