@@ -669,7 +669,7 @@ def evaluate(
     bank_schema: Annotated[Path, typer.Option(help="The bank's schema YAML (id, label, features).")],
     platform_data: Annotated[Path, typer.Option(help="The platform's table.")],
     platform_schema: Annotated[Path, typer.Option(help="The platform's schema YAML.")],
-    model: Annotated[str, typer.Option(help="Joint model to evaluate: secureboost.")] = "secureboost",
+    model: Annotated[str, typer.Option(help="Joint model to evaluate: secureboost or scorecard.")] = "secureboost",
     trees: Annotated[int, typer.Option(help="Boosting rounds.")] = 30,
     depth: Annotated[int, typer.Option(help="Maximum tree depth.")] = 3,
     learning_rate: Annotated[float, typer.Option(help="Shrinkage per tree.")] = 0.3,
@@ -677,6 +677,8 @@ def evaluate(
     folds: Annotated[int | None, typer.Option(help="Stratified k-fold instead of one holdout.")] = None,
     test_size: Annotated[float, typer.Option(help="Share of enterprises held out for testing.")] = 0.3,
     seed: Annotated[int, typer.Option(help="Seed of the holdout and of the model.")] = 0,
+    scorecard_bins: Annotated[int, typer.Option(help="Scorecard: most bins per feature.")] = 8,
+    min_bin_size: Annotated[int, typer.Option(help="Scorecard: fewest rows in a bin.")] = 50,
     encryption: Annotated[str, typer.Option(help="HE backend: heu-ou, heu-zpaillier or phe-paillier.")
                           ] = "heu-ou",
     workdir: Annotated[Path | None, typer.Option(help="Keep the federation's files here (default: temporary).")
@@ -685,14 +687,19 @@ def evaluate(
 ) -> None:
     """Joint model (real federation, encrypted) against LightGBM on the joined table and on the bank's alone."""
     from federation.evaluate import EvaluationInput, holdout_specs, run_evaluate
+    from models.scorecard import ScorecardClassifier
     from models.secureboost import SecureBoostClassifier
 
     _logging("evaluate", logging.WARNING)
-    if model != "secureboost":
-        _fail(f"--model {model!r}: only 'secureboost' is available")
+    if model not in ("secureboost", "scorecard"):
+        _fail(f"--model {model!r}: choose 'secureboost' or 'scorecard'")
     try:
-        classifier = SecureBoostClassifier(n_estimators=trees, max_depth=depth, learning_rate=learning_rate,
-                                           max_bin=max_bin, random_state=seed, encryption=encryption)
+        classifier: SecureBoostClassifier | ScorecardClassifier = SecureBoostClassifier(
+            n_estimators=trees, max_depth=depth, learning_rate=learning_rate, max_bin=max_bin, random_state=seed,
+            encryption=encryption)
+        if model == "scorecard":
+            classifier = ScorecardClassifier(max_bins=scorecard_bins, min_bin_size=min_bin_size,
+                                             encryption=encryption)
         specs = holdout_specs(folds, test_size, seed)
         report = run_evaluate(EvaluationInput(bank_data, bank_schema, platform_data, platform_schema),
                               classifier, specs, workdir=workdir)

@@ -28,6 +28,8 @@ from federation.party.client import job_summary
 from federation.party.secureboost_job import PREDICTIONS_FILE
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
+from models.scorecard import ScorecardClassifier
+from models.scorecard.centralized import centralized_runs
 from models.secureboost import SecureBoostClassifier
 
 BANK, PLATFORM = "bank", "platform"
@@ -58,23 +60,27 @@ def holdout_specs(folds: int | None, test_size: float, seed: int) -> list[Holdou
     return [HoldoutSpec(seed=seed, folds=folds, fold=k) for k in range(folds)]
 
 
-def run_evaluate(files: EvaluationInput, model: SecureBoostClassifier, specs: list[HoldoutSpec], *,
-                 workdir: Path | None = None, timeout: float = 7200.0) -> dict[str, Any]:
+def run_evaluate(files: EvaluationInput, model: SecureBoostClassifier | ScorecardClassifier,
+                 specs: list[HoldoutSpec], *, workdir: Path | None = None, timeout: float = 7200.0) -> dict[str, Any]:
+    """A scorecard is compared with the same binning and scikit-learn's logistic regression
+    (``models.scorecard.centralized``), SecureBoost with LightGBM."""
     bank = load_table(files.bank_data, files.bank_schema, role="bank")
     platform = load_table(files.platform_data, files.platform_schema, role="platform")
     bank_X, platform_X, y = joined_table(bank, platform)
     if len(y) == 0:
         raise ValueError("the bank and the platform have no enterprise in common")
+    kind = "scorecard" if isinstance(model, ScorecardClassifier) else "secureboost"
     root = workdir or Path(tempfile.mkdtemp(prefix="fedcredit-evaluate-"))
     try:
-        joint = _federated(root, files, model, specs, timeout)
+        joint = _federated(root, files, model, specs, timeout, kind)
     finally:
         if workdir is None:
             shutil.rmtree(root, ignore_errors=True)
-    centralized = _lightgbm(pd.concat([bank_X, platform_X], axis=1), y, model, specs)
-    bank_only = _lightgbm(bank_X, y, model, specs)
+    baseline = centralized_runs if isinstance(model, ScorecardClassifier) else _lightgbm
+    centralized = baseline(pd.concat([bank_X, platform_X], axis=1), y, model, specs)
+    bank_only = baseline(bank_X, y, model, specs)
     return {
-        "model": "secureboost",
+        "model": kind,
         "n_intersection": int(len(y)),
         "holdout": [s.to_dict() for s in specs],
         "auc_joint": _mean(joint["auc"]),
@@ -93,8 +99,8 @@ def run_evaluate(files: EvaluationInput, model: SecureBoostClassifier, specs: li
     }
 
 
-def _federated(root: Path, files: EvaluationInput, model: SecureBoostClassifier, specs: list[HoldoutSpec],
-               timeout: float) -> dict[str, Any]:
+def _federated(root: Path, files: EvaluationInput, model: SecureBoostClassifier | ScorecardClassifier,
+               specs: list[HoldoutSpec], timeout: float, kind: str) -> dict[str, Any]:
     parties = [PartySpec(PLATFORM, Role.PLATFORM, files.platform_data, files.platform_schema),
                PartySpec(BANK, Role.BANK, files.bank_data, files.bank_schema)]
     out: dict[str, Any] = {"auc": [], "ks": [], "seconds": []}
@@ -106,7 +112,7 @@ def _federated(root: Path, files: EvaluationInput, model: SecureBoostClassifier,
         for spec in specs:
             params = {"psi_job": psi_job, "model": model.get_params(), "holdout": spec.to_dict()}
             started = time.monotonic()
-            job = client.submit_job("secureboost", [PLATFORM], params).id
+            job = client.submit_job(kind, [PLATFORM], params).id
             result = job_summary(client.wait_for_job(job, timeout))["results"][BANK]["model"]
             out["seconds"].append(time.monotonic() - started)
             predictions = pd.read_parquet(federation.workdir / "parties" / BANK / "jobs" / job / PREDICTIONS_FILE)

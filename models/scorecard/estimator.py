@@ -25,7 +25,7 @@ from models.scorecard.ciphers import BankCipher, EncryptedBank, PlainBank
 from models.scorecard.logistic import LogisticParams, fit_logistic
 from models.scorecard.platform import LocalPlatform, Selection
 from models.scorecard.points import Scaling, feature_points
-from models.scorecard.remote import InProcessTransport, PlatformScorecardTrainer, RemotePlatform
+from models.scorecard.remote import InProcessTransport, PlatformScorecardTrainer, RemotePlatform, platform_part
 from models.scorecard.selection import ClassingParams, class_feature, label_counts, woe_matrix
 from models.scorecard.woe import DEFAULT_MIN_IV
 
@@ -163,6 +163,11 @@ class ScorecardClassifier(BaseEstimator):
                 "scorecard": {"scaling": self.scaling.to_dict(), "factor": factor,
                               "base_points": self.scaling.base_points(self.intercept_), "features": features,
                               "platform_groups": self.platform_groups_}}
+
+
+    def platform_model(self) -> dict[str, Any]:
+        """The platform's stored part (bins with edges, points) of an in-process fit."""
+        return platform_part(self.platform_, self.scaling.factor)
 
 
 def _frame(table: pd.DataFrame | np.ndarray) -> pd.DataFrame:

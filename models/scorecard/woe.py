@@ -39,7 +39,3 @@ def weight_of_evidence(events: np.ndarray, nonevents: np.ndarray) -> WoeTable:
     woe = np.log(share_nonevents / share_events)
     return WoeTable(events, nonevents, woe, float(np.sum((share_nonevents - share_events) * woe)))
 
-
-def select_by_iv(ivs: dict[str, float], min_iv: float) -> list[str]:
-    """Features whose IV reaches ``min_iv``, in the order given."""
-    return [name for name, iv in ivs.items() if iv >= min_iv]
