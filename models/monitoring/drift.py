@@ -35,7 +35,8 @@ def psi(expected: np.ndarray, actual: np.ndarray) -> float:
 @dataclass(frozen=True)
 class ColumnProfile:
     """A column's baseline: bin edges (numeric) or categories, and the share of each bin;
-    the last share is the missing values'."""
+    a categorical column's next-to-last bin is 'other' (categories not in the baseline),
+    the last bin is always the missing values'."""
 
     kind: str
     shares: tuple[float, ...]
@@ -87,10 +88,7 @@ def profile(column: pd.Series) -> ColumnProfile:
 
 def column_psi(baseline: ColumnProfile, column: pd.Series) -> float:
     actual = _shares(_counts(baseline.kind, column, baseline.edges, baseline.categories))
-    expected = np.asarray(baseline.shares)
-    if baseline.kind == "categorical":
-        expected = np.insert(expected, len(baseline.categories), 0.0)  # the 'other' bin
-    return psi(expected, actual)
+    return psi(np.asarray(baseline.shares), actual)
 
 
 def table_profile(frame: pd.DataFrame) -> dict[str, ColumnProfile]:
