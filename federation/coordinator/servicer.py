@@ -276,6 +276,23 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return usage_to_proto(self._service.audit_usage(caller, request.period))
 
     @_rpc
+    def PublishModelCard(self, caller: Identity, request: pb.PublishModelCardRequest, context: Any
+                         ) -> pb.ModelCardReply:
+        card = self._service.model_cards.publish(caller, request.model_id, request.card_json)
+        return pb.ModelCardReply(model_id=request.model_id, card_json=json.dumps(card))
+
+    @_rpc
+    def GetModelCard(self, caller: Identity, request: pb.GetModelCardRequest, context: Any) -> pb.ModelCardReply:
+        card = self._service.model_cards.read(caller, request.model_id)
+        return pb.ModelCardReply(model_id=request.model_id, card_json=json.dumps(card))
+
+    @_rpc
+    def ApproveModel(self, caller: Identity, request: pb.ApproveModelRequest, context: Any) -> pb.Approval:
+        row = self._service.model_cards.approve(caller, request.model_id, request.decision, request.note)
+        return pb.Approval(model_id=row.model_id, reviewer=row.reviewer, decision=row.decision, note=row.note,
+                           at=_timestamp(row.at))
+
+    @_rpc
     def ReportStatus(self, caller: Identity, request: pb.ReportStatusRequest, context: Any) -> pb.Job:
         state = state_from_proto(request.state)
         if state is None:

@@ -1,0 +1,8 @@
+"""Model cards for regulators and model-risk reviewers, generated from what the system holds."""
+
+from models.model_card.card import build_card, validate_card
+from models.model_card.facts import CardFacts
+from models.model_card.markdown import to_markdown
+from models.model_card.sections import Section, register_sections
+
+__all__ = ["CardFacts", "Section", "build_card", "register_sections", "to_markdown", "validate_card"]
