@@ -700,12 +700,15 @@ def demo(
     workdir: Annotated[Path | None, typer.Option(help="Keep everything here (default: a temporary folder).")
                        ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON object on the last line.")] = False,
+    portrait: Annotated[Path, typer.Option(help="Where to write the demo applicant's portrait page.")
+                        ] = Path("demo-portrait.html"),
 ) -> None:
-    """Synthetic data, coordinator, platform and two banks as processes over mutual TLS, PSI, joint training."""
+    """Synthetic data, coordinator, platform and two banks as processes over mutual TLS: PSI, joint
+    training, encrypted batch and online scoring, a credit portrait."""
     from federation.demo import run_demo
 
     _logging("demo", logging.WARNING)
-    report = run_demo(enterprises=enterprises, seed=seed, workdir=workdir, echo=not as_json)
+    report = run_demo(enterprises=enterprises, seed=seed, workdir=workdir, echo=not as_json, portrait_page=portrait)
     if as_json:
         typer.echo(json.dumps(report))
     if not report["ok"]:

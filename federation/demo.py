@@ -22,9 +22,12 @@ from federation.files import read_json
 from federation.data.synthetic import generate
 from federation.launcher import LocalFederation, PartySpec
 from federation.party.client import job_summary
+from federation.party.online_scoring import OnlineScorer
+from federation.party.portrait import build_portrait
 from federation.party.scoring_job import SCORES_FILE
 from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
+from models.portrait.html import render_html
 from models.scoring.reference import plaintext_scores
 
 PLATFORM = "platform"
@@ -110,6 +113,46 @@ def run_scoring(federation: LocalFederation, bank: PartySpec, platform: PartySpe
     }
 
 
+def run_portrait(federation: LocalFederation, bank: PartySpec, platform: PartySpec, psi_job: str, model: str,
+                 peers_job: str, page: Path, timeout: float = 1800.0) -> dict[str, Any]:
+    """The platform publishes its encrypted indicators (online scoring) and the public
+    records of one region; the bank scores an applicant online and draws its portrait."""
+    bank_dir = federation.workdir / "parties" / bank.name
+    bank_table = load_table(bank.data, bank.schema, role="bank")
+    platform_table = load_table(platform.data, platform.schema, role="platform")
+    with federation.client(bank.name) as client:
+        client.wait_for_job(client.submit_job("publish_masks", [platform.name],
+                                              {"psi_job": psi_job, "model": model}).id, timeout)
+        index = pd.read_parquet(bank_dir / "models" / model / "online" / "index.parquet")
+        applicant = str(index["id"].iloc[len(index) // 2])
+        region = platform_table.features["reg_region"][platform_table.ids == applicant].iloc[0]
+        client.wait_for_job(client.submit_job("publish", [platform.name], {"region": str(region)}).id, timeout)
+        features = bank_table.features.iloc[[int(np.flatnonzero(bank_table.ids == applicant)[0])]]
+        started = time.perf_counter()
+        online = OnlineScorer(bank_dir, model).score(client, applicant, features)
+        latency = time.perf_counter() - started
+        portrait = build_portrait(client, bank_dir, model, applicant, features, peers_job)
+    page.write_text(render_html(portrait), encoding="utf-8")
+    platform_row = platform_table.features.iloc[[int(np.flatnonzero(platform_table.ids == applicant)[0])]]
+    expected = plaintext_scores(read_json(bank_dir / "models" / model / BANK_PART)["model"],
+                                read_json(federation.workdir / "parties" / platform.name / "models" / model
+                                          / PLATFORM_PART), features, platform_row)[0]
+    reasons_total = portrait.expected_raw_score + sum(r.contribution for r in portrait.reasons)
+    return {
+        "enterprise": applicant,
+        "online_ms": round(1000 * latency, 1),
+        "online_abs_error": abs(online.raw_score - expected),
+        "reasons_abs_error": abs(reasons_total - portrait.raw_score),
+        "grade": portrait.grade.label,
+        "points": round(portrait.points, 1),
+        "probability": portrait.probability,
+        "peers": None if portrait.peers is None else portrait.peers.to_dict(),
+        "top_reasons": [reason.to_dict() for reason in portrait.ranked_reasons()[:3]],
+        "public_facts": len(portrait.facts),
+        "page": str(page),
+    }
+
+
 def _print(console: Console, report: dict[str, Any]) -> None:
     table = Table(title="Private set intersection (ECDH over Curve25519, via the coordinator)")
     for column in ("bank", "customers", "on platform", "platform learned", "seconds", "checked"):
@@ -135,11 +178,25 @@ def _print(console: Console, report: dict[str, Any]) -> None:
     table.add_row(training["bank"], str(scoring["scored"]), f"{scoring['mean_probability']:.3f}",
                   f"{scoring['max_abs_error']:.1e}", f"{scoring['seconds']:.1f}")
     console.print(table)
+    portrait = report["portrait"]
+    table = Table(title=f"Online score and credit portrait of {portrait['enterprise']} (platform saw neither)")
+    for column in ("grade", "points", "PD", "among peers", "online ms", "max |encrypted - plaintext|"):
+        table.add_column(column)
+    peers = portrait["peers"]
+    table.add_row(portrait["grade"], f"{portrait['points']:.0f}", f"{portrait['probability']:.3f}",
+                  "–" if peers is None else f"safer than {peers['lower_risk_than']:.0f}% of {peers['peers']}",
+                  f"{portrait['online_ms']:.0f}", f"{portrait['online_abs_error']:.1e}")
+    console.print(table)
+    reasons = ", ".join(f"{r['party']} {r['group'].replace('_', ' ')} {r['points']:+.0f}"
+                        for r in portrait["top_reasons"])
+    console.print(f"   strongest reasons (points): {reasons}")
+    console.print(f"   portrait page: {portrait['page']}")
     console.print(f"[bold]{'OK' if report['ok'] else 'FAILED'}[/] in {report['seconds']:.1f} s; "
                   f"processes left running: {report['processes_left']}")
 
 
-def run_demo(*, enterprises: int, seed: int, workdir: Path | None, echo: bool) -> dict[str, Any]:
+def run_demo(*, enterprises: int, seed: int, workdir: Path | None, echo: bool,
+             portrait_page: Path = Path("demo-portrait.html")) -> dict[str, Any]:
     console = Console(stderr=not echo)
     started = time.monotonic()
     root = workdir or Path(tempfile.mkdtemp(prefix="fedcredit-demo-"))
@@ -159,14 +216,19 @@ def run_demo(*, enterprises: int, seed: int, workdir: Path | None, echo: bool) -
             console.print(f"[bold]5.[/] encrypted batch scoring of {parties[1].name}'s aligned enterprises")
             scoring = run_scoring(federation, parties[1], parties[0], psi[parties[1].name]["job_id"],
                                   training["job_id"])
+            console.print(f"[bold]6.[/] online score and credit portrait of one of {parties[1].name}'s applicants")
+            portrait = run_portrait(federation, parties[1], parties[0], psi[parties[1].name]["job_id"],
+                                    training["job_id"], scoring["job_id"], portrait_page)
         report = {
             "ok": all(r["matches_truth"] for r in psi.values()) and training["metrics"]["auc"] > 0.5
-            and scoring["max_abs_error"] <= 1e-6 and not federation.alive(),
+            and scoring["max_abs_error"] <= 1e-6 and portrait["online_abs_error"] <= 1e-6
+            and portrait["reasons_abs_error"] <= 1e-5 and not federation.alive(),
             "enterprises": enterprises,
             "seed": seed,
             "psi": psi,
             "training": training,
             "scoring": scoring,
+            "portrait": portrait,
             "processes_left": len(federation.alive()),
             "seconds": round(time.monotonic() - started, 2),
         }
