@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from federation.rpc import coordinator_pb2 as pb
 from federation.rpc.states import state_from_proto
 from federation.scaleout.executor import ShardExecutor
 from federation.security.roles import Role
+from models.monitoring.alerts import Alert
 from models.monitoring.drift import ColumnProfile, group_drift, table_profile
 from models.monitoring.event_rules import event_shards, feed_for_day, shard_alerts
 from models.monitoring.rules import RuleSet
@@ -82,6 +84,17 @@ def save_baseline(workdir: Path, table: PartyTable) -> None:
     write_json(baseline_path(workdir), {"taken_at": dt.datetime.now(dt.timezone.utc).isoformat(),
                                         "rows": len(table.ids),
                                         "columns": {c: p.to_dict() for c, p in table_profile(table.features).items()}})
+
+
+def day_event_alerts(bank: str, monitored: Mapping[str, Sequence[str]], feed: pd.DataFrame, rules: RuleSet,
+                     executor: ShardExecutor) -> list[Alert]:
+    """The day's event alerts for one bank, ``monitored`` mapping each enterprise it monitors
+    to the categories it authorizes; the rules run as one task per shard of enterprises."""
+    frame = pd.DataFrame({"bank": bank, "enterprise": list(monitored),
+                          "categories": [",".join(c) for c in monitored.values()]},
+                         columns=["bank", "enterprise", "categories"])
+    shards = event_shards(feed, frame, rules.event_rules, executor.workers)
+    return [alert for part in executor.map(shard_alerts, shards) for alert in part]
 
 
 class MonitoringRun:
@@ -142,11 +155,7 @@ class MonitoringRun:
 
     def _event_alerts(self, bank: str, feed: pd.DataFrame) -> dict[str, int]:
         monitored = monitored_enterprises(self._client, bank, self._config.day).enterprises
-        frame = pd.DataFrame({"bank": bank, "enterprise": list(monitored),
-                              "categories": [",".join(c) for c in monitored.values()]},
-                             columns=["bank", "enterprise", "categories"])
-        shards = event_shards(feed, frame, self._config.rules.event_rules, self._executor.workers)
-        alerts = [alert for part in self._executor.map(shard_alerts, shards) for alert in part]
+        alerts = day_event_alerts(bank, monitored, feed, self._config.rules, self._executor)
         filed = submit_alerts(self._client, alerts)
         log.info("%s: %d event alerts for %s (%d new)", self._config.day, len(alerts), bank, filed.stored)
         return {"monitored": len(monitored), "alerts": len(alerts), "stored": filed.stored,
