@@ -806,7 +806,8 @@ def monitor_run(
     name: Annotated[str, typer.Option(help="The monitoring identity (a platform-role certificate of its own).")
                     ] = "monitor",
     ray_address: Annotated[str, typer.Option(help="Ray for the scoring and rule tasks: 'local' starts a "
-                                                  "private instance, or an existing cluster's address.")
+                                                  "private instance, or an existing cluster's address; '' runs "
+                                                  "them on worker processes of this machine instead.")
                            ] = "local",
     workers: Annotated[int | None, typer.Option(help="CPUs of the private Ray instance (default: all).")] = None,
     enforce_consent: Annotated[bool, typer.Option(

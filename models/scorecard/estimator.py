@@ -28,6 +28,7 @@ from models.scorecard.points import Scaling, feature_points
 from models.scorecard.remote import InProcessTransport, PlatformScorecardTrainer, RemotePlatform, platform_part
 from models.scorecard.selection import ClassingParams, class_feature, label_counts, woe_matrix
 from models.scorecard.woe import DEFAULT_MIN_IV
+from models.secureboost.estimator import _frame, _labels
 
 BANK_GROUP = "bank"
 
@@ -169,20 +170,3 @@ class ScorecardClassifier(BaseEstimator):
         """The platform's stored part (bins with edges, points) of an in-process fit."""
         return platform_part(self.platform_, self.scaling.factor)
 
-
-def _frame(table: pd.DataFrame | np.ndarray) -> pd.DataFrame:
-    if isinstance(table, pd.DataFrame):
-        return table.reset_index(drop=True)
-    array = np.asarray(table, dtype=np.float64)
-    return pd.DataFrame(array, columns=[f"x{j}" for j in range(array.shape[1])])
-
-
-def _labels(y: np.ndarray, bank_rows: int) -> np.ndarray:
-    labels = np.asarray(y)
-    if len(labels) != bank_rows:
-        raise ValueError(f"rows must be aligned: {len(labels)} labels, {bank_rows} bank rows")
-    if not np.isin(labels, [0, 1]).all():
-        raise ValueError("labels must be 0/1 (1 = default)")
-    if labels.min() == labels.max():
-        raise ValueError("labels hold only one class")
-    return labels.astype(np.int8)
