@@ -40,6 +40,12 @@ class ObjectionFlag:
     forward_by: dt.date
     overdue: bool
 
+    def text(self) -> str:
+        """One line for a bank's portrait of the enterprise."""
+        late = ", overdue" if self.overdue else ""
+        return (f"objection {self.objection_id} to audit record {self.audit_seq}, filed {self.filed_at:%Y-%m-%d}, "
+                f"{self.status}, to be forwarded by {self.forward_by:%Y-%m-%d}{late}")
+
 
 def overdue(row: ObjectionRow, now: dt.datetime) -> bool:
     """Still not forwarded after its deadline day has ended (China time)."""

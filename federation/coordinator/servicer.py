@@ -321,8 +321,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
                        ) -> pb.ScoreApplicantReply:
         answer = self._service.score_applicant(caller, request.model_id, request.enterprise, request.ciphertext,
                                                tuple(request.reason_ciphertexts))
+        objections = [flag.text() for flag in self._service.objection_flags(request.enterprise)
+                      ] if request.reason_ciphertexts else []
         return pb.ScoreApplicantReply(masked_value=answer.masked_value,
-                                      reason_masked_values=answer.reason_masked_values)
+                                      reason_masked_values=answer.reason_masked_values, objections=objections)
 
     @_rpc
     def ServeScoring(self, caller: Identity, request_iterator: Iterator[pb.ScoringAnswer],

@@ -154,13 +154,13 @@ class CoordinatorClient:
         return self._stub.ScoreApplicant(request, timeout=self._timeout).masked_value
 
     def explain_applicant(self, model_id: str, enterprise: str, ciphertext: bytes,
-                          reason_ciphertexts: list[bytes]) -> tuple[int, list[int]]:
+                          reason_ciphertexts: list[bytes]) -> tuple[int, list[int], list[str]]:
         """Like :meth:`score_applicant`, with one masked contribution per feature group back
-        (a credit portrait; audited as one)."""
+        and the enterprise's unresolved objections (a credit portrait; audited as one)."""
         request = pb.ScoreApplicantRequest(model_id=model_id, enterprise=enterprise, ciphertext=ciphertext,
                                            reason_ciphertexts=reason_ciphertexts)
         reply = self._stub.ScoreApplicant(request, timeout=self._timeout)
-        return reply.masked_value, list(reply.reason_masked_values)
+        return reply.masked_value, list(reply.reason_masked_values), list(reply.objections)
 
     def serve_scoring(self, answers: Iterator[pb.ScoringAnswer]) -> Iterator[pb.ScoringQuestion]:
         """The platform's scoring stream: questions come in, ``answers`` go out."""

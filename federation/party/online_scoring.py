@@ -77,8 +77,9 @@ class OnlineScorer:
         return OnlineScore(enterprise, self.model_id, raw, float(expit(raw)))
 
     def explain(self, client: CoordinatorClient, enterprise: str, features: pd.DataFrame
-                ) -> tuple[OnlineScore, GroupedReasons]:
-        """The score and each feature group's contribution to it, in one audited request."""
+                ) -> tuple[OnlineScore, GroupedReasons, tuple[str, ...]]:
+        """The score, each feature group's contribution to it and the enterprise's open
+        objections, in one audited request."""
         row, bins = self._applicant(enterprise, features)
         if not self._scorer.split_groups and any(self._scorer.paths.leaves):
             raise ValueError(f"the masks of model {self.model_id} were published without the groups of "
@@ -87,11 +88,11 @@ class OnlineScorer:
                                       [feature.name for feature in self._binner.features], self._scorer.split_groups)
         request, mask = self._scorer.request(row, bins)
         reasons = self._scorer.explain(row, bins, grouped.contributions)
-        value, values = client.explain_applicant(self.model_id, enterprise, request, [blob for blob, _ in reasons])
+        value, values, objections = client.explain_applicant(self.model_id, enterprise, request, [blob for blob, _ in reasons])
         raw = self._base + unmask(value, mask)
         contributions = {group: unmask(v, m) for group, v, (_, m) in zip(grouped.groups, values, reasons)}
         return (OnlineScore(enterprise, self.model_id, raw, float(expit(raw))),
-                GroupedReasons(grouped.expected, contributions))
+                GroupedReasons(grouped.expected, contributions), tuple(objections))
 
     def _applicant(self, enterprise: str, features: pd.DataFrame) -> tuple[int, np.ndarray]:
         row = self._rows.get(enterprise)

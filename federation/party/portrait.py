@@ -46,10 +46,9 @@ def peer_population(workdir: Path, peers_job: str, records: pd.DataFrame) -> pd.
 
 
 def build_portrait(client: CoordinatorClient, workdir: Path, model_id: str, enterprise: str,
-                   features: pd.DataFrame, peers_job: str | None = None,
-                   objections: tuple[str, ...] = ()) -> CreditPortrait:
+                   features: pd.DataFrame, peers_job: str | None = None) -> CreditPortrait:
     """The portrait of ``enterprise`` (its bank features: one row of the bank's table)."""
-    score, grouped = OnlineScorer(workdir, model_id).explain(client, enterprise, features)
+    score, grouped, objections = OnlineScorer(workdir, model_id).explain(client, enterprise, features)
     records = public_records(workdir)
     facts = public_facts(records, enterprise)
     attributes = {fact.field: str(fact.value) for fact in facts if fact.field in SEGMENT and fact.value is not None}

@@ -364,12 +364,14 @@ class ScoreApplicantRequest(_message.Message):
     def __init__(self, model_id: _Optional[str] = ..., enterprise: _Optional[str] = ..., ciphertext: _Optional[bytes] = ..., reason_ciphertexts: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class ScoreApplicantReply(_message.Message):
-    __slots__ = ("masked_value", "reason_masked_values")
+    __slots__ = ("masked_value", "reason_masked_values", "objections")
     MASKED_VALUE_FIELD_NUMBER: _ClassVar[int]
     REASON_MASKED_VALUES_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIONS_FIELD_NUMBER: _ClassVar[int]
     masked_value: int
     reason_masked_values: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, masked_value: _Optional[int] = ..., reason_masked_values: _Optional[_Iterable[int]] = ...) -> None: ...
+    objections: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, masked_value: _Optional[int] = ..., reason_masked_values: _Optional[_Iterable[int]] = ..., objections: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ScoringQuestion(_message.Message):
     __slots__ = ("request_id", "model_id", "bank", "ciphertext", "reason_ciphertexts")

@@ -20,6 +20,9 @@ from federation.coordinator.online import (
 )
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.store import AuditRow
+from federation.governance.data_use import IndexKey, pack_tags
+from federation.security.roles import Role
+from federation.security.tls import Identity
 
 
 def answering(session: ServingSession, value: int = 42, error: str = "") -> list[ScoringQuestion]:
@@ -166,3 +169,14 @@ def test_each_score_is_audited_as_a_count_without_the_enterprise(served) -> None
         entries = [(row.action, json.dumps(row.details)) for row in session.query(AuditRow)]
     scores = [details for action, details in entries if action == "score.online"]
     assert len(scores) == 1 and json.loads(scores[0])["enterprises"] == 1 and E1 not in scores[0]
+
+
+def test_an_open_objection_reads_as_one_line_for_a_portrait(served) -> None:
+    svc, _, _ = served
+    key = IndexKey.generate()
+    job = svc.submit_job(BANK_A, "psi", ["platform"], "{}")
+    seq = svc.record_data_use(PLATFORM, job.id, 0, pack_tags([key.tag(E1)]), ["tax"])
+    objection = svc.file_objection(Identity(E1, Role.ENTERPRISE, "e" * 64), seq, "never applied", key.tag(E1))
+    (line,) = [flag.text() for flag in svc.objection_flags(E1)]
+    assert objection.id in line and f"audit record {seq}" in line and "open" in line
+    assert svc.objection_flags(E2) == []
