@@ -10,7 +10,12 @@ Sharded batch: the same rows the way the ``score_batch`` job runs them, chunks i
 over ``--workers`` local processes (or Ray with ``--ray-address``), with its speed-up over
 the one-process loop in the same run.
 
-Online: ``--requests`` single-applicant scores through the platform's published
+Online over mutual TLS (unless ``--mtls-seconds 0``): the real federation on loopback,
+single requests through the coordinator (p50, p99) and a sustained load from
+``--clients`` processes (requests per second), as ``benchmarks/scoring_online.py``
+measures it; that script runs this part alone.
+
+Online in-process: ``--requests`` single-applicant scores through the platform's published
 indicators (bank computation plus the platform's one decryption), p50 and p99. This is
 the protocol's share of the latency; ``benchmarks/scoring_online.py`` measures it end to
 end over mutual TLS through the coordinator.
@@ -44,6 +49,7 @@ from models.scoring.keys import BfvKeys
 from models.scoring.online import BankOnlineScorer, decrypt_masked, publish_masks
 from models.scoring.paths import leaves, platform_paths
 from models.secureboost import SecureBoostClassifier
+from scoring_online import measure_online  # a sibling script: benchmarks/ is on sys.path when run as one
 
 
 def log(message: str) -> None:
@@ -153,6 +159,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2,
                         help="Shard workers for the sharded batch (0: skip it).")
+    parser.add_argument("--mtls-seconds", type=float, default=20.0,
+                        help="Sustained online load over mutual TLS (0: skip the federation run).")
+    parser.add_argument("--clients", type=int, default=3, help="Client processes for the sustained load.")
     parser.add_argument("--ray-address", default=None,
                         help="Run the sharded batch on Ray ('local' starts a private instance).")
     args = parser.parse_args()
@@ -170,7 +179,11 @@ def main() -> None:
         log(f"sharded batch: {sharded}")
     online_result = online(model, bank_X.head(2000), platform_X.head(2000), args.requests)
     log(f"online: {online_result}")
-    print(json.dumps({"bench": "scoring", "batch": batch_result, "online": online_result}))
+    report = {"bench": "scoring", "batch": batch_result, "online": online_result}
+    if args.mtls_seconds > 0:
+        report["online_mtls"] = measure_online(3000, 30, args.requests, args.clients, args.mtls_seconds, args.seed)
+        log(f"online over mutual TLS: {report['online_mtls']}")
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

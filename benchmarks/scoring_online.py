@@ -69,18 +69,12 @@ def _client(args: tuple[Any, ...]) -> list[float]:
     return score_for(*args)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--enterprises", type=int, default=3000, help="Synthetic platform size.")
-    parser.add_argument("--trees", type=int, default=30, help="Trees of the joint model (depth 3).")
-    parser.add_argument("--requests", type=int, default=200, help="Sequential requests for p50/p99.")
-    parser.add_argument("--clients", type=int, default=3, help="Client processes for throughput.")
-    parser.add_argument("--seconds", type=float, default=20.0, help="How long the throughput run lasts.")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+def measure_online(enterprises: int, trees: int, requests: int, clients: int, seconds: float,
+                   seed: int) -> dict[str, Any]:
+    """Set up a federation, publish masks, then time single requests and a sustained load."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        generate(root / "data", enterprises=args.enterprises, banks=1, seed=args.seed)
+        generate(root / "data", enterprises=enterprises, banks=1, seed=seed)
         data = root / "data"
         platform = PartySpec("platform", Role.PLATFORM, data / "platform.parquet", data / "platform.yaml")
         bank = PartySpec("bank_a", Role.BANK, data / "bank_a.parquet", data / "bank_a.yaml")
@@ -89,7 +83,7 @@ def main() -> None:
             client.wait_for_job(psi, timeout=600)
             log("psi done; training")
             model = client.submit_job("secureboost", ["platform"], {
-                "psi_job": psi, "model": {"n_estimators": args.trees, "max_depth": 3, "random_state": args.seed}}).id
+                "psi_job": psi, "model": {"n_estimators": trees, "max_depth": 3, "random_state": seed}}).id
             client.wait_for_job(model, timeout=3600)
             started = time.perf_counter()
             published = client.wait_for_job(client.submit_job("publish_masks", ["platform"],
@@ -99,23 +93,35 @@ def main() -> None:
             log(f"published masks for {bank_result['published']} enterprises in {publish_seconds:.1f} s")
             workdir = federation.workdir / "parties" / "bank_a"
             common = (federation.target, federation.certs, workdir, model, bank)
-            score_for(*common, None, 5, args.seed)  # warm-up: connection, platform's key load
-            ms = np.array(score_for(*common, None, args.requests, args.seed)) * 1000
+            score_for(*common, None, 5, seed)  # warm-up: connection, platform's key load
+            ms = np.array(score_for(*common, None, requests, seed)) * 1000
             log(f"latency: p50 {np.percentile(ms, 50):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms")
-            with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
-                runs = pool.map(_client, [(*common, args.seconds, 0, args.seed + i) for i in range(args.clients)])
+            with multiprocessing.get_context("spawn").Pool(clients) as pool:
+                runs = pool.map(_client, [(*common, seconds, 0, seed + i) for i in range(clients)])
             done = sum(len(run) for run in runs)
             loaded = np.concatenate([np.array(run) for run in runs]) * 1000
-    report = {
-        "bench": "scoring_online", "transport": "gRPC over mutual TLS, loopback, through the coordinator",
-        "trees": args.trees, "published_enterprises": bank_result["published"], "published_mb":
+    return {
+        "transport": "gRPC over mutual TLS, loopback, through the coordinator",
+        "trees": trees, "published_enterprises": bank_result["published"], "published_mb":
         round(bank_result["bytes"] / 1e6, 1), "publish_seconds": round(publish_seconds, 1),
-        "requests": args.requests, "p50_ms": round(float(np.percentile(ms, 50)), 1),
-        "p99_ms": round(float(np.percentile(ms, 99)), 1), "clients": args.clients, "seconds": args.seconds,
-        "requests_per_second": round(done / args.seconds, 1),
+        "requests": requests, "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1), "clients": clients, "seconds": seconds,
+        "requests_per_second": round(done / seconds, 1),
         "p99_ms_under_load": round(float(np.percentile(loaded, 99)), 1),
     }
-    print(json.dumps(report))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--enterprises", type=int, default=3000, help="Synthetic platform size.")
+    parser.add_argument("--trees", type=int, default=30, help="Trees of the joint model (depth 3).")
+    parser.add_argument("--requests", type=int, default=200, help="Sequential requests for p50/p99.")
+    parser.add_argument("--clients", type=int, default=3, help="Client processes for throughput.")
+    parser.add_argument("--seconds", type=float, default=20.0, help="How long the throughput run lasts.")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    report = measure_online(args.enterprises, args.trees, args.requests, args.clients, args.seconds, args.seed)
+    print(json.dumps({"bench": "scoring_online", **report}))
 
 
 if __name__ == "__main__":
