@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from federation.coordinator.alerts import AlertBox
 from federation.coordinator.audit import AuditLog, AuditSummary
+from federation.coordinator.code_requests import CodeRequestLog
 from federation.coordinator.consents import ConsentRegistry
 from federation.coordinator.data_use import DataUseIndex, HistoryEntry
 from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
@@ -41,7 +42,7 @@ from federation.security.roles import Role
 from federation.security.tls import Identity
 
 log = logging.getLogger(__name__)
-_TAG_RE = re.compile(r"^[a-z0-9_./-]{1,128}$")
+_TAG_RE = re.compile(r"[a-z0-9_./-]{1,128}")
 _MAX_PARAMS = 64 * 1024
 _MAX_LEGAL_BASIS = 500
 # Only the parties of a protocol exchange its messages and report on its jobs.
@@ -83,20 +84,27 @@ def _governance(params: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
+def _count(value: Any, field: str) -> int:
+    """A count a party reported, refused (and its report with it) unless a whole number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgument(f"result_json.{field} must be a whole number >= 0, got {value!r}")
+    return value
+
+
 def _enterprises_used(job: JobRow) -> int | None:
     """How many enterprises a finished job involved, from what its parties reported."""
     for participant in job.participants:
         result = participant.result
         if "intersection_size" in result:
-            return int(result["intersection_size"])
+            return _count(result["intersection_size"], "intersection_size")
         if "scored" in result:
-            return int(result["scored"])
+            return _count(result["scored"], "scored")
         if "published" in result:
-            return int(result["published"])
+            return _count(result["published"], "published")
         model = result.get("model")
         metrics = model.get("metrics", {}) if isinstance(model, dict) else {}
-        if "n_intersection" in metrics:
-            return int(metrics["n_intersection"])
+        if isinstance(metrics, dict) and "n_intersection" in metrics:
+            return _count(metrics["n_intersection"], "model.metrics.n_intersection")
     return None
 
 
@@ -105,7 +113,10 @@ def _consent_basis(job: JobRow) -> dict[str, Any]:
     for participant in job.participants:
         consent = participant.result.get("consent")
         if isinstance(consent, dict):
-            return {"basis": str(consent.get("basis", "")), "categories": list(consent.get("categories", [])),
+            categories = consent.get("categories", [])
+            if not isinstance(categories, list):
+                raise InvalidArgument(f"result_json.consent.categories must be a list, got {categories!r}")
+            return {"basis": str(consent.get("basis", "")), "categories": categories,
                     "authorized": consent.get("authorized")}
     return {}
 
@@ -125,6 +136,7 @@ class CoordinatorService:
         self.model_cards = ModelCardRegistry(sessions, self.audit)
         self.portfolio = PortfolioRegistry(sessions, self.audit)
         self.alerts = AlertBox(sessions, self.audit, self.portfolio)
+        self.code_requests = CodeRequestLog(self.audit, self.consents)
         self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
@@ -310,11 +322,15 @@ class CoordinatorService:
             raise InvalidArgument(f"{job.initiator} reported no model for training job {job.id}")
         parts = {job.initiator: reported.get("part", {})}
         parts |= {p.party: p.result.get("model_part", {}) for p in job.participants if p.party != job.initiator}
+        entry = {"params": reported.get("params", {}), "metrics": reported.get("metrics", {}),
+                 "protocol": reported.get("encryption") or {}}
+        for name, value in [*entry.items(), *((f"part at {party}", part) for party, part in parts.items())]:
+            if not isinstance(value, dict):  # it would break every later ListModels of its owner
+                raise InvalidArgument(f"the model's {name} must be a JSON object, got {value!r}")
         latest = session.scalar(select(func.max(ModelRow.version)).where(
             ModelRow.owner == job.initiator, ModelRow.kind == job.kind))
         return ModelRow(id=job.id, kind=job.kind, owner=job.initiator, version=(latest or 0) + 1,
-                        params=reported.get("params", {}), metrics=reported.get("metrics", {}),
-                        protocol=reported.get("encryption") or {}, parts=parts)
+                        params=entry["params"], metrics=entry["metrics"], protocol=entry["protocol"], parts=parts)
 
     def list_models(self, caller: Identity) -> list[ModelRow]:
         self.require_registered(caller)
@@ -445,7 +461,7 @@ class CoordinatorService:
     # relay -----------------------------------------------------------------------
     def _check_relay(self, caller: Identity, job_id: str, other: str, tag: str, *, sending: bool) -> None:
         require_role(caller, "relay protocol messages", *_PROTOCOL_ROLES)
-        if not _TAG_RE.match(tag):
+        if not _TAG_RE.fullmatch(tag):
             raise InvalidArgument(f"message tag {tag!r} must be 1-128 characters of a-z, 0-9, '_./-'")
         job = self.get_job(caller, job_id)
         if other not in {p.party for p in job.participants}:

@@ -60,8 +60,9 @@ def test_a_message_into_a_finished_job_is_refused(parties, job) -> None:
     assert "no more messages are accepted" in err.value.details()
 
 
-def test_a_tag_outside_the_protocols_alphabet_is_refused(parties, job) -> None:
+@pytest.mark.parametrize("tag", ["psi/1\nforged: yes", "psi/1\n", "PSI/1", ""])
+def test_a_tag_outside_the_protocols_alphabet_is_refused(parties, job, tag: str) -> None:
     platform, _ = parties
     with pytest.raises(grpc.RpcError) as err:
-        platform.send(job, "bank_a", "psi/1\nforged: yes", FIRST)
+        platform.send(job, "bank_a", tag, FIRST)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
