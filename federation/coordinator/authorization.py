@@ -53,6 +53,7 @@ RPC_ROLES: dict[str, frozenset[Role]] = {
     "AckAlerts": frozenset({BANK}),
     "SubmitMonitoringReport": frozenset({PLATFORM}),
     "ListMonitoringReports": frozenset({REGULATOR, OPERATOR, PLATFORM}),
+    "RecordCodeRequest": PROTOCOL,
     "Send": PROTOCOL,
     "Receive": PROTOCOL,
 }

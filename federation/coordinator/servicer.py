@@ -17,6 +17,7 @@ from federation.coordinator.errors import (
     AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
 )
 from federation.coordinator.authorization import authorize_rpc
+from federation.coordinator.code_requests import CodeRequestEvent
 from federation.coordinator.data_use import HistoryEntry
 from federation.coordinator.jobs import State
 from federation.coordinator.usage import UsageReport
@@ -247,6 +248,14 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
                       ) -> pb.RecordDataUseReply:
         return pb.RecordDataUseReply(audit_seq=self._service.record_data_use(
             caller, request.job_id, request.batch, request.tags, list(request.categories)))
+
+    @_rpc
+    def RecordCodeRequest(self, caller: Identity, request: pb.CodeRequestEvent, context: Any
+                          ) -> pb.CodeRequestReply:
+        recorded = self._service.code_requests.record(caller, CodeRequestEvent(
+            request.request_id, request.bank, request.action, request.function, request.code_sha256,
+            tuple(request.categories), request.reason))
+        return pb.CodeRequestReply(audit_seq=recorded.audit_seq, authorized=recorded.authorized)
 
     @_rpc
     def EnterpriseHistory(self, caller: Identity, request: pb.EnterpriseHistoryRequest,

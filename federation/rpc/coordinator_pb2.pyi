@@ -712,3 +712,29 @@ class ListMonitoringReportsResponse(_message.Message):
     REPORTS_FIELD_NUMBER: _ClassVar[int]
     reports: _containers.RepeatedCompositeFieldContainer[MonitoringReport]
     def __init__(self, reports: _Optional[_Iterable[_Union[MonitoringReport, _Mapping]]] = ...) -> None: ...
+
+class CodeRequestEvent(_message.Message):
+    __slots__ = ("request_id", "bank", "action", "function", "code_sha256", "categories", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    BANK_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    CODE_SHA256_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    bank: str
+    action: str
+    function: str
+    code_sha256: str
+    categories: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., bank: _Optional[str] = ..., action: _Optional[str] = ..., function: _Optional[str] = ..., code_sha256: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CodeRequestReply(_message.Message):
+    __slots__ = ("audit_seq", "authorized")
+    AUDIT_SEQ_FIELD_NUMBER: _ClassVar[int]
+    AUTHORIZED_FIELD_NUMBER: _ClassVar[int]
+    audit_seq: int
+    authorized: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, audit_seq: _Optional[int] = ..., authorized: _Optional[_Iterable[str]] = ...) -> None: ...

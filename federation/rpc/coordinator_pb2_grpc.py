@@ -189,6 +189,11 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.FromString,
                 _registered_method=True)
+        self.RecordCodeRequest = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/RecordCodeRequest',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.CodeRequestEvent.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.CodeRequestReply.FromString,
+                _registered_method=True)
         self.Send = channel.stream_unary(
                 '/fedcredit.v1.Coordinator/Send',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.MessageChunk.SerializeToString,
@@ -431,6 +436,15 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordCodeRequest(self, request, context):
+        """Mock-data exploration (syft, docs/syft.md): a bank records the code request its data
+        scientist submitted to the platform's datasite; the platform records its operator's
+        decision, and an approval returns the enterprises that authorize the bank right now.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Send(self, request_iterator, context):
         """Protocol relay. A message is a header chunk followed by data chunks, so a
         payload may exceed gRPC's 4 MiB message limit.
@@ -603,6 +617,11 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ListMonitoringReports,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.SerializeToString,
+            ),
+            'RecordCodeRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordCodeRequest,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.CodeRequestEvent.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.CodeRequestReply.SerializeToString,
             ),
             'Send': grpc.stream_unary_rpc_method_handler(
                     servicer.Send,
@@ -1452,6 +1471,33 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ListMonitoringReports',
             federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.ListMonitoringReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordCodeRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/RecordCodeRequest',
+            federation_dot_rpc_dot_coordinator__pb2.CodeRequestEvent.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.CodeRequestReply.FromString,
             options,
             channel_credentials,
             insecure,
