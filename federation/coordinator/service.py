@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from federation.coordinator.alerts import AlertBox
 from federation.coordinator.audit import AuditLog, AuditSummary
 from federation.coordinator.code_requests import CodeRequestLog
-from federation.coordinator.code_requests import CodeRequestLog
 from federation.coordinator.consents import ConsentRegistry
 from federation.coordinator.data_use import DataUseIndex, HistoryEntry
 from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
@@ -137,7 +136,6 @@ class CoordinatorService:
         self.model_cards = ModelCardRegistry(sessions, self.audit)
         self.portfolio = PortfolioRegistry(sessions, self.audit)
         self.alerts = AlertBox(sessions, self.audit, self.portfolio)
-        self.code_requests = CodeRequestLog(self.audit, self.consents)
         self.code_requests = CodeRequestLog(self.audit, self.consents)
         self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()
