@@ -50,16 +50,22 @@ def publish_masks(paths: PlatformPaths, model: PassiveModel, features: pd.DataFr
     (for reason codes, ``models.portrait.reasons``) the feature group of each of its splits."""
     indicators = platform_indicators(paths, model.router(features), len(features)).astype(np.int64)
     block = block_size(len(paths.leaves))
+    fields = {"rows": len(features), "leaves": len(paths.leaves), "block": block,
+              "split_groups": dict(split_groups or {})}
+    return Message("platform_masks", fields, (keys.public_bytes(), *encrypt_blocks(indicators, block, keys))).to_bytes()
+
+
+def encrypt_blocks(values: np.ndarray, block: int, keys: BfvKeys) -> list[bytes]:
+    """Row i of ``values`` (rows, at most ``block`` columns) in the i-th ``block`` slots,
+    zero-padded, ``SLOTS // block`` rows to a ciphertext under ``keys``."""
     per_ciphertext = SLOTS // block
-    blobs = [keys.public_bytes()]
-    for start in range(0, len(features), per_ciphertext):
-        chunk = indicators[start : start + per_ciphertext]
+    blobs = []
+    for start in range(0, len(values), per_ciphertext):
+        chunk = values[start : start + per_ciphertext]
         slots = np.zeros((per_ciphertext, block), dtype=np.int64)
         slots[: len(chunk), : chunk.shape[1]] = chunk
         blobs.append(ts.bfv_vector(keys.context, slots.ravel().tolist()).serialize())
-    fields = {"rows": len(features), "leaves": len(paths.leaves), "block": block,
-              "split_groups": dict(split_groups or {})}
-    return Message("platform_masks", fields, tuple(blobs)).to_bytes()
+    return blobs
 
 
 class BankOnlineScorer:
@@ -80,7 +86,6 @@ class BankOnlineScorer:
         self.split_groups: dict[str, str] = dict(message.fields.get("split_groups", {}))
         self._context = load_public(message.blobs[0])
         self._ciphertexts = message.blobs[1:]
-        self._per_ciphertext = SLOTS // self._block
 
     def request(self, row: int, bank_bins: np.ndarray) -> tuple[bytes, int]:
         """The masked encrypted score of the enterprise at ``row`` (of the published rows),
@@ -102,17 +107,24 @@ class BankOnlineScorer:
         return bank_indicators(self._trees, self._leaves, bank_bins.reshape(1, -1), self._n_bins)[0]
 
     def _masked(self, row: int, weights: np.ndarray) -> tuple[bytes, int]:
-        index, offset = divmod(row, self._per_ciphertext)
-        plain = np.zeros(SLOTS, dtype=np.int64)
-        plain[offset * self._block : offset * self._block + len(weights)] = weights
-        masks = uniform_masks(SLOTS)
-        encrypted = ts.bfv_vector_from(self._context, self._ciphertexts[index])
-        masked = encrypted * plain.tolist() + masks.tolist()
-        return Message("decrypt", {}, (masked.serialize(),)).to_bytes(), int(masks.sum() % PLAIN_PRIME)
+        return masked_request(self._context, self._ciphertexts, self._block, row, weights)
 
     def score(self, reply: bytes, mask: int) -> float:
         (value,) = (int(v) for v in Message.from_bytes(reply, expect="decrypt").fields["values"])
         return self._base + unmask(value, mask)
+
+
+def masked_request(context: ts.Context, ciphertexts: Sequence[bytes], block: int, row: int,
+                   weights: np.ndarray) -> tuple[bytes, int]:
+    """Published row ``row``'s block times ``weights`` (every other slot times zero), plus an
+    independent uniform mask in every slot: the request, and the masks' sum to remove."""
+    index, offset = divmod(row, SLOTS // block)
+    plain = np.zeros(SLOTS, dtype=np.int64)
+    plain[offset * block : offset * block + len(weights)] = weights
+    masks = uniform_masks(SLOTS)
+    encrypted = ts.bfv_vector_from(context, ciphertexts[index])
+    masked = encrypted * plain.tolist() + masks.tolist()
+    return Message("decrypt", {}, (masked.serialize(),)).to_bytes(), int(masks.sum() % PLAIN_PRIME)
 
 
 def unmask(value: int, mask: int) -> float:
