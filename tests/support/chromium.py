@@ -25,9 +25,9 @@ def artifacts_dir() -> Path:
     return folder
 
 
-def _run(binary: str, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(binary: str, page: Path, *args: str, window: str = WINDOW) -> subprocess.CompletedProcess[str]:
     command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--hide-scrollbars", f"--window-size={WINDOW}", *args, page.resolve().as_uri()]
+               "--hide-scrollbars", f"--window-size={window}", *args, page.resolve().as_uri()]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
@@ -35,6 +35,6 @@ def rendered_dom(binary: str, page: Path) -> str:
     return _run(binary, page, "--dump-dom").stdout
 
 
-def screenshot(binary: str, page: Path, out: Path) -> Path:
-    _run(binary, page, f"--screenshot={out.resolve()}")
+def screenshot(binary: str, page: Path, out: Path, window: str = WINDOW) -> Path:
+    _run(binary, page, f"--screenshot={out.resolve()}", window=window)
     return out

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.support.chromium import artifacts_dir, chromium_binary, rendered_dom, screenshot
 from typer.testing import CliRunner
 
 from federation.cli import app
@@ -87,6 +88,22 @@ def test_the_regulators_approval_shows_on_the_card(run: Run) -> None:
     assert approved.exit_code == 0, approved.output
     markdown = runner.invoke(app, ["model-card", run.model_id, *run.args("regulator")]).output
     assert "| regulator | approved | validated on holdout |" in markdown
+
+
+@pytest.mark.slow
+def test_the_regulator_reads_the_card_as_a_page(run: Run, tmp_path: Path) -> None:
+    segments = [arg for path in run.segments for arg in ("--segments", str(path))]
+    runner.invoke(app, ["model-card", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
+                        *segments, "--publish"])
+    page = runner.invoke(app, ["model-card", run.model_id, *run.args("regulator"), "--format", "html"])
+    assert page.exit_code == 0, page.output
+    assert run.model_id in page.output and "<h3>By region</h3>" in page.output
+    binary = chromium_binary()
+    if binary is not None:
+        path = tmp_path / "card.html"
+        path.write_text(page.output, encoding="utf-8")
+        assert "<h2>Approvals</h2>" in rendered_dom(binary, path)
+        screenshot(binary, path, artifacts_dir() / "model_card_federation.png", window="1280,4000")
 
 
 @pytest.mark.slow
