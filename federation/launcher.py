@@ -158,5 +158,9 @@ class LocalFederation:
                 proc.wait()
         self._procs.clear()
 
+    def pid(self, name: str) -> int:
+        """The OS process id of a started process (benchmarks sample its memory)."""
+        return self._procs[name].pid
+
     def alive(self) -> list[str]:
         return [name for name, proc in self._procs.items() if proc.poll() is None]
