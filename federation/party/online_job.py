@@ -6,7 +6,9 @@ platform holds. The bank sends the PSI handles of an alignment (never ids); the 
 turns them into its rows, checks consent like any job, and answers with its indicators
 under its own BFV key for (model, bank), generated once and kept owner-only beside its
 model part so that the scoring stream can decrypt with it later. The bank keeps the
-masks and an index from enterprise id to published row.
+masks and an index from enterprise id to published row. For a scorecard (the platform
+reads the kind from its own part) the masks are its share of the score per feature group
+(``models.scoring.scorecard``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from federation.party.consent import check_consent, job_scope
 from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
 from models.portrait.reasons import split_groups
+from models.scorecard.stored import ScorecardHalf
+from models.scoring import scorecard
 from models.scoring.keys import BfvKeys
+from models.scoring.model_kind import SCORECARD, stored_kind
 from models.scoring.online import publish_masks
 from models.scoring.paths import PlatformPaths
 from models.secureboost.messages import Message, MessageFormatError, pack_ints, unpack_ints
@@ -98,10 +103,14 @@ def platform_publish_masks(context: JobContext, enforce_consent: bool) -> dict[s
     if str(setup.fields["model"]) != model_id:
         raise MessageFormatError(f"the bank's setup names model {setup.fields['model']}, the job {model_id}")
     part = read_json(context.models_dir / model_id / PLATFORM_PART)
-    model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
+    kind = stored_kind(part, model_id)
     rows = platform_rows(context, str(context.params["psi_job"]))(unpack_ints(setup.blobs[0]))
     check_consent(context, scope, bank, rows)
     keys = _platform_keys(platform_key_path(context.models_dir, model_id, bank))
     features = context.table.features.iloc[rows].reset_index(drop=True)
-    channel.send(publish_masks(paths, model, features, keys, split_groups(model, paths)))
+    if kind == SCORECARD:
+        channel.send(scorecard.publish_masks(ScorecardHalf.from_part(part), features, keys))
+    else:
+        model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
+        channel.send(publish_masks(paths, model, features, keys, split_groups(model, paths)))
     return {"rows": len(rows), "consent": scope.report()}

@@ -14,12 +14,17 @@ answers its chunks in parallel, and the next wave follows.
 
 The platform uses the paths it stored when the model was trained and refuses a request
 whose paths differ, so a bank cannot ask about splits the model does not have.
+
+Each party reads the model's kind from its own stored part (``models.scoring.model_kind``):
+a scorecard is scored by ``models.scoring.scorecard`` instead, the bank's share of each
+chunk encrypted, the platform's added to it as a plaintext, the same setup and files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from scipy.special import expit
 
@@ -34,8 +39,11 @@ from federation.security.roles import Role
 from models.monitoring.scoring import (
     AnswerShard, BankModel, answer_chunk, chunk_bounds, decrypt_chunks, encrypt_chunk, request_shards,
 )
+from models.scorecard.stored import ScorecardHalf
+from models.scoring import scorecard
 from models.scoring.drift import aligned_for_scoring
 from models.scoring.keys import BfvKeys
+from models.scoring.model_kind import SCORECARD, stored_kind
 from models.scoring.paths import PlatformPaths
 from models.secureboost.binning import Binner
 from models.secureboost.messages import Message, MessageFormatError, pack_ints, unpack_ints
@@ -49,6 +57,8 @@ def bank_score_batch(context: JobContext, ray_address: str | None = None, worker
                      ) -> dict[str, Any]:
     model_id, psi_job = str(context.params["model"]), str(context.params["psi_job"])
     part = read_json(context.models_dir / model_id / BANK_PART)["model"]
+    if stored_kind(part, model_id) == SCORECARD:
+        return _bank_scorecard_batch(context, model_id, psi_job, part)
     binner = Binner.from_dict(part["binner"])
     model = BankModel(tuple(Tree.from_dict(tree) for tree in part["trees"]), float(part["base_score"]),
                       binner.max_bin + 1)
@@ -70,9 +80,32 @@ def bank_score_batch(context: JobContext, ray_address: str | None = None, worker
     finally:
         executor.close()
     scores = decrypt_chunks(model, bins, keys, replies)
+    _write_scores(context, aligned, scores)
+    return {"scored": len(scores), "model_id": model_id, "encryption": keys.describe(), "workers": wave}
+
+
+def _bank_scorecard_batch(context: JobContext, model_id: str, psi_job: str, part: dict[str, Any]) -> dict[str, Any]:
+    """A scorecard's chunks, one request and reply at a time: each is one encryption at the
+    bank and one plaintext addition at the platform, nothing worth a shard executor."""
+    aligned = aligned_rows(context, psi_job)
+    own = ScorecardHalf.of_bank(part).log_odds(context.table.features.iloc[aligned["bank_row"]])
+    keys = BfvKeys.generate()
+    bounds = chunk_bounds(len(aligned))
+    channel = RelayChannel(context, context.peer(Role.PLATFORM), "score")
+    channel.send(Message("setup", {"model": model_id, "psi_job": psi_job, "chunks": len(bounds)},
+                         (pack_ints(aligned["platform_handle"]),)).to_bytes())
+    chunks = []
+    for start, stop in bounds:
+        channel.send(scorecard.batch_request(own[start:stop], keys))
+        chunks.append(scorecard.batch_scores(channel.receive(), keys, stop - start))
+    scores = np.concatenate(chunks) if chunks else np.zeros(0)
+    _write_scores(context, aligned, scores)
+    return {"scored": len(scores), "model_id": model_id, "encryption": keys.describe(), "workers": 1}
+
+
+def _write_scores(context: JobContext, aligned: pd.DataFrame, scores: np.ndarray) -> None:
     pd.DataFrame({"id": aligned["id"].to_numpy(), "raw_score": scores, "probability": expit(scores)}).to_parquet(
         context.workdir / SCORES_FILE)
-    return {"scored": len(scores), "model_id": model_id, "encryption": keys.describe(), "workers": wave}
 
 
 def platform_score_batch(context: JobContext, enforce_consent: bool, ray_address: str | None = None,
@@ -85,13 +118,19 @@ def platform_score_batch(context: JobContext, enforce_consent: bool, ray_address
     if model_id != str(context.params["model"]):
         raise MessageFormatError(f"the bank's setup names model {model_id}, the job {context.params['model']}")
     part = read_json(context.models_dir / model_id / PLATFORM_PART)
-    model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
+    kind = stored_kind(part, model_id)
     rows = platform_rows(context, str(context.params["psi_job"]))(unpack_ints(setup.blobs[0]))
     check_consent(context, scope, bank, rows)
     features = context.table.features.iloc[rows].reset_index(drop=True)
     bounds = chunk_bounds(len(rows))
     if int(setup.fields["chunks"]) != len(bounds):
         raise MessageFormatError(f"{len(rows)} rows make {len(bounds)} chunks, the bank announced {setup.fields['chunks']}")
+    if kind == SCORECARD:
+        platform = ScorecardHalf.from_part(part)
+        for start, stop in bounds:
+            channel.send(scorecard.answer_batch(channel.receive(), platform, features.iloc[start:stop]))
+        return {"rows": len(rows), "consent": scope.report()}
+    model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
     wave = int(setup.fields.get("wave", 1))
     if wave < 1:
         raise MessageFormatError(f"the bank announced waves of {wave} chunks")
