@@ -2,15 +2,15 @@
 
 The :class:`~federation.crypto.backend.Backend` protocol encrypts packed (g, h) pairs,
 sums them into buckets and decrypts them to floats. The scorecard's masked gradient
-needs three more things, all on the same keys, envelopes and ciphertext classes:
+(``models.scorecard.ciphers``) needs three more things, all on the same keys, envelopes and ciphertext classes:
 encrypting integers, weighting encrypted bucket sums by plaintext integers (the
 platform's WOE values) and decrypting a masked result to the *exact* integer, since
 the platform removes its mask after the bank has decrypted. A float decryption would
 round a 100-bit masked value and lose the gradient under it.
 
 Both backends are covered by what their public contexts already expose (HEU's
-evaluator, python-paillier's raw operations): these functions belong in the Backend
-protocol once a second model needs them.
+evaluator, python-paillier's raw operations), so these are functions over the backends'
+contexts rather than Backend protocol methods: a third backend adds its branch here.
 """
 
 from __future__ import annotations

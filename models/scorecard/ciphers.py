@@ -18,7 +18,7 @@ import numpy as np
 
 from federation.crypto import get_backend
 from federation.crypto.backend import SecretContext
-from models.scorecard.integer_ops import add_ints, decrypt_ints, encrypt_ints, plaintext_bits, weighted_sums
+from federation.crypto.integer_ops import add_ints, decrypt_ints, encrypt_ints, plaintext_bits, weighted_sums
 
 
 class BankCipher(Protocol):

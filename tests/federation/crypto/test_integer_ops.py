@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from federation.crypto import get_backend
-from models.scorecard.integer_ops import add_ints, decrypt_ints, encrypt_ints, weighted_sums
+from federation.crypto.integer_ops import add_ints, decrypt_ints, encrypt_ints, weighted_sums
 
 
 @pytest.fixture(scope="module", params=["heu-ou", "phe-paillier"])
