@@ -4,16 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BROWSER := $(VENV)/.browser
+# syft 0.9.5 pins numpy 1.24, pandas 2.2 and protobuf 5: it lives in its own environment (docs/syft.md).
+SYFT_VENV := .venv-syft
+SYFT_STAMP := $(SYFT_VENV)/.installed
+SYFT_REQUIREMENTS := federation/syft_bridge/requirements.txt
+SYFT_CONSTRAINTS := federation/syft_bridge/constraints.txt
 
-.PHONY: demo test install protos bench-psi clean
+.PHONY: demo test install syft protos bench-psi clean
 
-demo: $(STAMP)
+demo: $(STAMP) $(SYFT_STAMP)
 	$(BIN)/fedcredit demo
 
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(BROWSER) $(SYFT_STAMP)
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
+
+syft: $(SYFT_STAMP)
+
+$(SYFT_STAMP): $(SYFT_REQUIREMENTS) $(SYFT_CONSTRAINTS)
+	$(PYTHON) -m venv $(SYFT_VENV)
+	$(SYFT_VENV)/bin/pip install --quiet --upgrade pip
+	$(SYFT_VENV)/bin/pip install --quiet -r $(SYFT_REQUIREMENTS) -c $(SYFT_CONSTRAINTS)
+	touch $(SYFT_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +48,4 @@ protos: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+	rm -rf $(SYFT_VENV)
