@@ -11,12 +11,21 @@ weights and points), and the registry records both parts' digests.
 
 The platform refuses a minimum bin size under ``PLATFORM_MIN_BIN_SIZE``: its bins' event
 counts go to the bank and their WOE comes back, so a small bin would single enterprises
-out. Training is not checkpointed: a party that dies fails the job, which is rerun
-(tens of iterations, minutes, against SecureBoost's hours).
+out.
+
+Resuming after either party dies is by replay: every step is a function of the
+plaintexts exchanged before it, so a restarted party runs the job again from the start.
+The bank keeps its key pair in an owner-only file (``KEY_FILE``) and the platform the
+seed its gradient masks are derived from (``MASK_SEED_FILE``); the copies the earlier
+incarnation relayed stand (``RelayChannel(keep_first=True)``), the peer's answers are
+read back from the mailbox, and the job ends with the model an undisturbed run trains.
+A replay repeats the restarted party's HE work (minutes, against SecureBoost's hours of
+trees, which is why those are checkpointed per tree instead).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import numpy as np
@@ -26,12 +35,12 @@ from federation.party.agent import JobContext
 from federation.party.alignment import aligned_rows, platform_rows
 from federation.party.channel import RelayChannel
 from federation.party.consent import check_consent, job_scope
-from federation.party.secureboost_job import _part_entry
-from federation.files import write_json
+from federation.party.secureboost_job import KEY_FILE, _key_pair, _part_entry
+from federation.files import write_atomic, write_json
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
 from models.scorecard import ScorecardClassifier
-from models.scorecard.ciphers import BankCipher
+from models.scorecard.ciphers import BankCipher, EncryptedBank
 from models.scorecard.platform import LocalPlatform
 from models.scorecard.remote import PlatformScorecardTrainer, RemotePlatform
 from models.secureboost.messages import Message, pack_ints, unpack_ints
@@ -43,6 +52,7 @@ BANK_PART = "bank.json"
 PLATFORM_PART = "platform.json"
 DEFAULT_ENCRYPTION = "heu-ou"
 PLATFORM_MIN_BIN_SIZE = 20
+MASK_SEED_FILE = "mask_seed.bin"
 
 
 class ChannelTransport:
@@ -70,7 +80,7 @@ def bank_scorecard(context: JobContext) -> dict[str, Any]:
     if holdout is not None:
         train_rows, test_rows = holdout_rows(labels, HoldoutSpec.from_dict(holdout))
     train, test = aligned.iloc[train_rows], aligned.iloc[test_rows]
-    channel = RelayChannel(context, context.peer(Role.PLATFORM), CHANNEL)
+    channel = RelayChannel(context, context.peer(Role.PLATFORM), CHANNEL, keep_first=True)
     transport = ChannelTransport(channel)
 
     def connect(cipher: BankCipher) -> RemotePlatform:
@@ -81,7 +91,8 @@ def bank_scorecard(context: JobContext) -> dict[str, Any]:
         return RemotePlatform(transport, cipher)
 
     features = context.table.features
-    model.fit_with(features.iloc[train["bank_row"]], labels[train_rows], connect, model.bank_cipher())
+    cipher = EncryptedBank(_key_pair(context.workdir / KEY_FILE, str(model_params["encryption"]), model.key_bits))
+    model.fit_with(features.iloc[train["bank_row"]], labels[train_rows], connect, cipher)
     platform = model.remote_
     metrics: dict[str, Any] = {"n_intersection": len(aligned), "n_train": len(train), "n_test": len(test),
                                "n_iter": model.n_iter_, "converged": model.converged_,
@@ -102,7 +113,7 @@ def bank_scorecard(context: JobContext) -> dict[str, Any]:
 def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
     bank = context.peer(Role.BANK)
     scope = job_scope(context, enforce_consent)
-    channel = RelayChannel(context, bank, CHANNEL)
+    channel = RelayChannel(context, bank, CHANNEL, keep_first=True)
     setup = Message.from_bytes(channel.receive(), expect="setup")
     if len(setup.blobs) != 2:
         raise ValueError(f"a scorecard setup needs 2 blobs, got {len(setup.blobs)}")
@@ -116,7 +127,7 @@ def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, 
     check_consent(context, scope, bank, np.concatenate([train_rows, test_rows]))
     features = context.table.features
     local = LocalPlatform(features.iloc[train_rows], max_prebins=int(setup.fields["max_prebins"]),
-                          min_bin_size=min_bin_size)
+                          min_bin_size=min_bin_size, mask_seed=_mask_seed(context))
     part = context.models_dir / context.job.id / PLATFORM_PART
     trainer = PlatformScorecardTrainer(local, holdout=features.iloc[test_rows].reset_index(drop=True),
                                        on_finish=lambda model: write_json(part, model))
@@ -125,3 +136,13 @@ def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, 
         channel.send(trainer.handle(channel.receive()))
     return {"model_part": _part_entry(part), "rows": len(train_rows), "features": len(local.binnings),
             "consent": scope.report()}
+
+
+def _mask_seed(context: JobContext) -> bytes:
+    """The platform's secret for this job's gradient masks: made once, owner-only, reloaded on resume."""
+    path = context.workdir / MASK_SEED_FILE
+    if path.exists():
+        return path.read_bytes()
+    seed = secrets.token_bytes(32)
+    write_atomic(path, seed, private=True)
+    return seed

@@ -8,6 +8,7 @@ encrypted gradients) is framed by :mod:`models.scorecard.remote`.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,14 @@ from models.scorecard.points import feature_points
 
 MASK_BITS = 40
 """Statistical hiding of a masked gradient: the mask exceeds any gradient value by 2**40."""
+
+
+def gradient_mask(seed: bytes, iteration: int, feature: int, bits: int) -> int:
+    """A ``bits``-bit mask, uniform to anyone without ``seed`` (SHAKE-256 keyed by it).
+    Derived rather than drawn so that a platform restarted mid-job, replaying its steps
+    from a persisted seed, removes the masks the bank's relayed values were made with."""
+    digest = hashlib.shake_256(seed + f"/{iteration}/{feature}".encode()).digest((bits + 7) // 8)
+    return int.from_bytes(digest, "big") >> (8 * len(digest) - bits)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,12 @@ class Selection:
 class LocalPlatform:
     """The platform's training state for one job; ``C`` is the L2 strength the bank chose."""
 
-    def __init__(self, training: pd.DataFrame, *, max_prebins: int, min_bin_size: int) -> None:
+    def __init__(self, training: pd.DataFrame, *, max_prebins: int, min_bin_size: int,
+                 mask_seed: bytes | None = None) -> None:
+        """``mask_seed`` (secret, at least 16 bytes) makes the gradient masks reproducible
+        for a resumed job; a fresh one is drawn without it."""
+        if mask_seed is not None and len(mask_seed) < 16:
+            raise ValueError(f"a mask seed needs at least 16 bytes, got {len(mask_seed)}")
         self.training = training.reset_index(drop=True)
         self.prebins = fit_prebins(self.training, max_prebins, min_bin_size)
         self.prebin_codes = prebin_matrix(self.prebins, self.training)
@@ -54,6 +68,8 @@ class LocalPlatform:
         self.codes = np.zeros((len(self.training), 0), dtype=np.int64)
         self.state = Nesterov(np.zeros(0))
         self._masks: list[int] = []
+        self._mask_seed = mask_seed or secrets.token_bytes(32)
+        self._iteration = 0
 
     @property
     def n_prebins(self) -> list[int]:
@@ -106,7 +122,8 @@ class LocalPlatform:
         if mask_bits + 2 >= cipher.plaintext_bits():
             raise ValueError(f"masked gradients need {mask_bits + 2}-bit plaintexts; the bank's key offers "
                              f"{cipher.plaintext_bits()}")
-        self._masks = [secrets.randbits(mask_bits) for _ in self.binnings]
+        self._iteration += 1
+        self._masks = [gradient_mask(self._mask_seed, self._iteration, j, mask_bits) for j in range(len(self.binnings))]
         return cipher.masked_weighted_sums(residuals, self.codes, self.woe_int.shape[1], self.woe_int, self._masks)
 
     def descend(self, masked: list[int], step_size: float, momentum: float, C: float) -> np.ndarray:
