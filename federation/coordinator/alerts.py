@@ -190,8 +190,12 @@ class AlertBox:
         return row
 
     def reports(self, caller: Identity, day: str) -> list[MonitoringReportRow]:
-        require_role(caller, "read monitoring reports", Role.REGULATOR, Role.OPERATOR, Role.PLATFORM)
+        """Regulator, operator and platform read every report; a bank its own (the drift
+        section of its model's card)."""
+        require_role(caller, "read monitoring reports", Role.REGULATOR, Role.OPERATOR, Role.PLATFORM, Role.BANK)
         query = select(MonitoringReportRow).order_by(MonitoringReportRow.run_date, MonitoringReportRow.bank)
+        if caller.role is Role.BANK:
+            query = query.where(MonitoringReportRow.bank == caller.name)
         if day:
             query = query.where(MonitoringReportRow.run_date == parse_day(day, "date").isoformat())
         with self._sessions() as session:

@@ -424,7 +424,7 @@ class CoordinatorServicer:
 
     def SubmitMonitoringReport(self, request, context):
         """Drift reports (population stability index) per run and bank: the platform files them;
-        regulator, operator and platform read them.
+        regulator, operator and platform read them, a bank its own.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

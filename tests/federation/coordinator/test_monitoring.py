@@ -159,11 +159,11 @@ def test_the_platform_cannot_file_a_score_alert_or_an_event_under_the_wrong_cate
         service.alerts.submit(PLATFORM, [event_alert(E1, category="utilities")])
 
 
-def test_drift_reports_are_filed_by_the_platform_and_read_by_the_regulator_only(service):
+def test_drift_reports_are_filed_by_the_platform_and_a_bank_reads_only_its_own(service):
     service.alerts.file_report(PLATFORM, DAY.isoformat(), "bank_a", "m1", {"score": {"psi": 0.01}})
     assert [r.report for r in service.alerts.reports(REGULATOR, "")] == [{"score": {"psi": 0.01}}]
-    with pytest.raises(PermissionDenied):
-        service.alerts.reports(BANK_A, "")
+    assert [r.model_id for r in service.alerts.reports(BANK_A, "")] == ["m1"]
+    assert service.alerts.reports(BANK_B, "") == []
     with pytest.raises(PermissionDenied):
         service.alerts.file_report(BANK_A, DAY.isoformat(), "bank_a", "m1", {})
 

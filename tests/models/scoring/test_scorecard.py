@@ -99,23 +99,25 @@ def test_online_scores_equal_plaintext_scores(trained: Trained, online) -> None:
     assert np.abs(np.array(got) - expected).max() <= 1e-6
 
 
-def test_reason_codes_add_up_to_the_score(trained: Trained, online) -> None:
+def _reasons(trained: Trained, online, row: int) -> dict[str, float]:
     bank, platform_keys = online
-    row = ONLINE_ROWS[2]
     requests = bank.explain(row)
-    reasons = bank.reasons(trained.bank.iloc[[row]], [_answer(r, platform_keys) for r, _ in requests],
-                           [m for _, m in requests])
+    return bank.reasons(trained.bank.iloc[[row]], [_answer(r, platform_keys) for r, _ in requests],
+                        [m for _, m in requests])
+
+
+def test_reason_codes_add_up_to_the_score(trained: Trained, online) -> None:
+    bank, _ = online
+    row = ONLINE_ROWS[2]
+    reasons = _reasons(trained, online, row)
     score = trained.model.decision_function(trained.bank.iloc[[row]], trained.platform.iloc[[row]])[0]
     assert {g.split(":")[0] for g in reasons} == {"bank", "platform"}
     assert abs(bank.expected + sum(reasons.values()) - score) <= 1e-6
 
 
 def test_platform_reasons_are_its_group_totals(trained: Trained, online) -> None:
-    bank, platform_keys = online
     row = ONLINE_ROWS[3]
-    requests = bank.explain(row)
-    reasons = bank.reasons(trained.bank.iloc[[row]], [_answer(r, platform_keys) for r, _ in requests],
-                           [m for _, m in requests])
+    reasons = _reasons(trained, online, row)
     platform = ScorecardHalf.from_part(trained.platform_part)
     expected = dict(zip(platform.groups, platform.group_terms(trained.platform.iloc[[row]])[0]))
     assert len(expected) > 1
