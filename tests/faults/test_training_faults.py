@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
-from tests.support.secureboost_federation import (
-    MODEL, Federation, in_process_model, secureboost_federation, trees_done,
+from tests.support.secureboost_federation import (  # noqa: F401 (fixtures)
+    MODEL, Federation, in_process, running, trees_done,
 )
 from tests.support.waiting import wait_until
 
@@ -20,17 +19,6 @@ from federation.party.client import job_summary
 from models.secureboost import SecureBoostClassifier
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory):
-    with secureboost_federation(tmp_path_factory.mktemp("training-faults")) as federation:
-        yield federation
-
-
-@pytest.fixture(scope="module")
-def in_process(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame]:
-    return in_process_model(running)
 
 
 def _assert_still_running(running: Federation, job: str) -> None:

@@ -1,5 +1,8 @@
 """A running federation (coordinator, platform, bank_a as processes) with a finished PSI job,
-for the SecureBoost job tests and the fault suite that kills its processes mid-training."""
+for the SecureBoost job tests and the fault suite that kills its processes mid-training.
+
+``running`` and ``in_process`` are module-scoped fixtures: a test module imports them and
+gets a federation of its own."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from federation.data import load_table
 from federation.data.synthetic import generate
@@ -69,7 +73,14 @@ def secureboost_federation(root: Path) -> Iterator[Federation]:
         yield Federation(federation, parties, psi_job)
 
 
-def in_process_model(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame]:
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
+    with secureboost_federation(tmp_path_factory.mktemp("secureboost-job")) as federation:
+        yield federation
+
+
+@pytest.fixture(scope="module")
+def in_process(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame]:
     """The same model trained by the estimator in one process on the same aligned rows."""
     platform_spec, bank_spec = running.parties
     bank = load_table(bank_spec.data, bank_spec.schema, role="bank")

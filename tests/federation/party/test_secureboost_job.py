@@ -9,26 +9,12 @@ import re
 import grpc
 import pandas as pd
 import pytest
-from tests.support.secureboost_federation import (
-    MODEL, Federation, in_process_model, secureboost_federation,
-)
+from tests.support.secureboost_federation import MODEL, Federation, in_process, running  # noqa: F401 (fixtures)
 from typer.testing import CliRunner
 
 from federation.cli import app
 from models.scoring.paths import leaves, platform_paths
-from models.secureboost import SecureBoostClassifier
 from models.secureboost.binning import ZERO_THRESHOLD
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory):
-    with secureboost_federation(tmp_path_factory.mktemp("secureboost-job")) as federation:
-        yield federation
-
-
-@pytest.fixture(scope="module")
-def in_process(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame]:
-    return in_process_model(running)
 
 
 @pytest.fixture(scope="module")
