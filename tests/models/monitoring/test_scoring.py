@@ -42,18 +42,9 @@ def _scores(joint, executor) -> np.ndarray:
     return decrypt_chunks(bank_model, bins, keys, executor.map(answer_chunk, answers))
 
 
-def test_chunk_tasks_on_worker_processes_score_like_the_plaintext_model(joint):
-    executor = shard_executor(None, 2)
-    try:
-        scores = _scores(joint, executor)
-    finally:
-        executor.close()
-    model, bank_X, platform_X = joint
-    assert np.abs(scores - model.decision_function(bank_X, platform_X)).max() <= 1e-6
-
-
-def test_chunk_tasks_on_a_local_ray_instance_score_like_the_plaintext_model(joint):
-    executor = shard_executor("local", 2)
+@pytest.mark.parametrize("ray_address", [None, "local"], ids=["worker-processes", "local-ray"])
+def test_chunk_tasks_score_like_the_plaintext_model(joint, ray_address):
+    executor = shard_executor(ray_address, 2)
     try:
         scores = _scores(joint, executor)
     finally:
