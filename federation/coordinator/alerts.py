@@ -140,10 +140,10 @@ class AlertBox:
         with self._sessions() as session:
             rows = [row for row in session.scalars(
                 select(AlertRow).where(AlertRow.bank == caller.name, AlertRow.acked_at.is_(None))
-                .order_by(AlertRow.created_at, AlertRow.id)) if row.id not in sent][:_DELIVERY_BATCH]
+                .order_by(AlertRow.created_at, AlertRow.id)) if row.id not in sent]
         ok = self._portfolio.eligible(caller.name, [(row.enterprise, dt.date.fromisoformat(row.run_date),
                                                      row.categories) for row in rows])
-        return [stored_alert(row) for row, eligible in zip(rows, ok) if eligible]
+        return [stored_alert(row) for row, eligible in zip(rows, ok) if eligible][:_DELIVERY_BATCH]
 
     def ack(self, caller: Identity, ids: Sequence[str]) -> int:
         """Mark the caller's own alerts delivered; other ids are ignored (they are not its own)."""

@@ -16,20 +16,18 @@ def loan_to_proto(loan: Loan) -> pb.Loan:
                    closed_on=loan.closed_on.isoformat() if loan.closed_on else "")
 
 
+def _day(index: int, field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"loans[{index}].{field} {text!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
 def loan_from_proto(index: int, message: pb.Loan) -> Loan:
     """The loan, or InvalidArgument naming ``loans[index].<field>``."""
-    dates: dict[str, dt.date | None] = {}
-    for field in ("granted_on", "matures_on", "closed_on"):
-        text = getattr(message, field)
-        if field == "closed_on" and not text:
-            dates[field] = None
-            continue
-        try:
-            dates[field] = dt.date.fromisoformat(text)
-        except ValueError as exc:
-            raise InvalidArgument(f"loans[{index}].{field} {text!r} is not an ISO date (YYYY-MM-DD)") from exc
-    return Loan(message.loan_id, message.enterprise, dates["granted_on"], dates["matures_on"],  # type: ignore[arg-type]
-                dates["closed_on"])
+    closed = _day(index, "closed_on", message.closed_on) if message.closed_on else None
+    return Loan(message.loan_id, message.enterprise, _day(index, "granted_on", message.granted_on),
+                _day(index, "matures_on", message.matures_on), closed)
 
 
 def alert_to_proto(alert: Alert) -> pb.Alert:

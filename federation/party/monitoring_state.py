@@ -36,11 +36,16 @@ class BankMonitoringState:
     def _scores_path(self, day: dt.date) -> Path:
         return self.root / "scores" / f"{day.isoformat()}.parquet"
 
+    def _baseline_path(self, model_id: str) -> Path:
+        return self.root / "baseline" / f"{model_id}.parquet"
+
     def save_scores(self, day: dt.date, scores: pd.DataFrame) -> None:
-        path = self._scores_path(day)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scores.loc[:, list(SCORE_COLUMNS)].to_parquet(path.with_name(path.name + ".tmp"))
-        path.with_name(path.name + ".tmp").replace(path)
+        """Keep a run's scores; the first run with a model is also that model's baseline."""
+        data = scores.loc[:, list(SCORE_COLUMNS)].to_parquet()
+        write_atomic(self._scores_path(day), data)
+        for model_id in scores["model_id"].unique():
+            if not self._baseline_path(str(model_id)).exists():
+                write_atomic(self._baseline_path(str(model_id)), data)
 
     def previous(self, day: dt.date) -> tuple[dt.date, pd.DataFrame] | None:
         """The latest run before ``day``: its date and scores; None on the first run."""
@@ -52,10 +57,6 @@ class BankMonitoringState:
         return earlier[-1], pd.read_parquet(self._scores_path(earlier[-1]))
 
     def baseline(self, model_id: str) -> pd.DataFrame | None:
-        """The scores of the earliest run with ``model_id``: what score drift compares against."""
-        folder = self.root / "scores"
-        for path in sorted(folder.glob("*.parquet")) if folder.exists() else []:
-            scores = pd.read_parquet(path)
-            if (scores["model_id"] == model_id).all() and len(scores):
-                return scores
-        return None
+        """The scores of the first run with ``model_id``: what score drift compares against."""
+        path = self._baseline_path(model_id)
+        return pd.read_parquet(path) if path.exists() else None
