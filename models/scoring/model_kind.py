@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from models.scorecard.stored import SCORECARD
+
 SECUREBOOST = "secureboost"
-SCORECARD = "scorecard"
 
 
 def stored_kind(part: Mapping[str, Any], model_id: str) -> str:
