@@ -30,6 +30,8 @@ from federation.security.roles import Role
 from models.model_card import validate_card
 from models.scorecard.stored import ScorecardHalf
 
+pytestmark = pytest.mark.slow  # one federation trains and scores for about a minute
+
 MODEL = {"max_prebins": 10, "max_bins": 5, "min_bin_size": 40, "max_iter": 25}
 APPLICANTS = 4
 
