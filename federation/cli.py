@@ -287,6 +287,30 @@ def audit_usage(
 
 
 @app.command()
+def health(
+    name: Annotated[str, typer.Option(help="The identity to probe with (its certificate in --certs).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    registered: Annotated[bool, typer.Option(
+        "--registered", help="Also require NAME to be registered with the coordinator (a party agent's "
+                             "health: it dials out and serves nothing itself).")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds before the probe gives up.")] = 5.0,
+) -> None:
+    """Exit 0 if the coordinator's grpc.health.v1 service answers SERVING over mutual TLS (health checks)."""
+    from dataclasses import asdict
+
+    from federation.party.health_probe import probe
+
+    try:
+        credentials = load_credentials(certs, name)
+    except CertificateError as exc:
+        _fail(str(exc))
+    result = probe(coordinator, credentials, registered=registered, timeout=timeout)
+    typer.echo(json.dumps(asdict(result)))
+    raise typer.Exit(0 if result.healthy else 1)
+
+
+@app.command()
 def coordinator(
     certs: CertsDir,
     store: Annotated[Path, typer.Option(help="Folder for the registry database and relayed messages.")],
