@@ -352,8 +352,9 @@ def party(
              "only for data without consent records (evaluations, benchmarks); jobs then report "
              "basis 'not_checked' to the audit log.")] = True,
     ray_address: Annotated[str | None, typer.Option(
-        help="Bank only: run the monitoring job's scoring tasks on Ray ('local' starts a private instance, or "
-             "an existing cluster's address); default: worker processes on this machine.")] = None,
+        help="Run the chunk tasks of batch scoring and of a bank's monitoring job on Ray ('local' starts a "
+             "private instance, or an existing cluster's address); default: worker processes on this machine.")
+    ] = None,
 ) -> None:
     """Run a party agent: load the table, connect out to the coordinator, take part in jobs."""
     from federation.party.agent import PartyAgent
