@@ -7,7 +7,9 @@ enterprise its bank does not monitor is withheld at submission, and every delive
 checks again (a consent revoked after the run stops the alert from leaving). A bank's
 subscription sends its unacknowledged alerts and then each new one; what was sent but
 not acknowledged is sent again on the next subscription: at least once, with the
-bank's inbox de-duplicating by id.
+bank's inbox de-duplicating by id. Each alert leaves with the enterprise's unresolved
+objections as they stand at delivery (seed 002: a disputed record is flagged until the
+objection is resolved), so they are never stored with it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 
 from federation.coordinator.audit import AuditLog
 from federation.coordinator.errors import InvalidArgument, PermissionDenied, require_role
+from federation.coordinator.objections import ObjectionRegistry
 from federation.coordinator.portfolio import PortfolioRegistry, parse_day
 from federation.coordinator.store import AlertRow, MonitoringReportRow, PartyRow, utcnow
 from federation.data.uscc import uscc_error
@@ -49,6 +52,8 @@ def _check(index: int, alert: Alert, caller: Identity) -> None:
     """Refuse a malformed alert naming it (``alerts[3].severity``); a bank may file only its own
     sealed score alerts, the platform only readable event alerts."""
     where = f"alerts[{index}]"
+    if alert.objections:
+        raise InvalidArgument(f"{where}.objections: the coordinator adds them on delivery")
     if not _ID.match(alert.id):
         raise InvalidArgument(f"{where}.id must be 64 lowercase hex characters")
     problem = uscc_error(alert.enterprise)
@@ -91,10 +96,12 @@ def stored_alert(row: AlertRow) -> Alert:
 
 
 class AlertBox:
-    def __init__(self, sessions: Any, audit: AuditLog, portfolio: PortfolioRegistry) -> None:
+    def __init__(self, sessions: Any, audit: AuditLog, portfolio: PortfolioRegistry,
+                 objections: ObjectionRegistry) -> None:
         self._sessions = sessions
         self._audit = audit
         self._portfolio = portfolio
+        self._objections = objections
         self._changed = threading.Condition()
         self._version = 0
 
@@ -135,7 +142,8 @@ class AlertBox:
 
     def pending(self, caller: Identity, sent: set[str]) -> list[Alert]:
         """The caller's unacknowledged alerts not in ``sent``, oldest first, each checked again
-        against its loan and current consent (one that fails stays stored, undelivered)."""
+        against its loan and current consent (one that fails stays stored, undelivered), with
+        its enterprise's unresolved objections."""
         require_role(caller, "receive alerts", Role.BANK)
         with self._sessions() as session:
             rows = [row for row in session.scalars(
@@ -143,7 +151,10 @@ class AlertBox:
                 .order_by(AlertRow.created_at, AlertRow.id)) if row.id not in sent]
         ok = self._portfolio.eligible(caller.name, [(row.enterprise, dt.date.fromisoformat(row.run_date),
                                                      row.categories) for row in rows])
-        return [stored_alert(row) for row, eligible in zip(rows, ok) if eligible][:_DELIVERY_BATCH]
+        due = [stored_alert(row) for row, eligible in zip(rows, ok) if eligible][:_DELIVERY_BATCH]
+        flags = self._objections.flags_of({alert.enterprise for alert in due})
+        return [replace(alert, objections=tuple(flag.text() for flag in flags.get(alert.enterprise, [])))
+                for alert in due]
 
     def ack(self, caller: Identity, ids: Sequence[str]) -> int:
         """Mark the caller's own alerts delivered; other ids are ignored (they are not its own)."""

@@ -32,6 +32,13 @@ ACTION = "data.use"
 NAMED_ACTIONS = ("consent.grant", "consent.revoke", "objection.file", "objection.update")
 
 
+def _bank_of(job: JobRow) -> str:
+    """The bank a job serves: its initiator, or for a job the platform starts (nightly
+    monitoring) its bank participant."""
+    banks = [p.party for p in sorted(job.participants, key=lambda p: p.position) if p.role == Role.BANK.value]
+    return job.initiator if not banks or job.initiator in banks else banks[0]
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One audit entry about an enterprise's data, as the enterprise sees it."""
@@ -77,7 +84,7 @@ class DataUseIndex:
                 if earlier.details.get("index_sha256") != digest:
                     raise Conflict(f"batch {batch} of job {job_id} was recorded with other enterprises")
                 return earlier.seq
-            details = {"kind": job.kind, "bank": job.initiator, "purpose": job.params.get("purpose", PURPOSE),
+            details = {"kind": job.kind, "bank": _bank_of(job), "purpose": job.params.get("purpose", PURPOSE),
                        "categories": chosen, "enterprises": len(tags), "batch": batch, "index_sha256": digest}
             if "legal_basis" in job.params:
                 details["legal_basis"] = job.params["legal_basis"]

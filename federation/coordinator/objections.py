@@ -108,12 +108,20 @@ class ObjectionRegistry:
 
     def flags(self, enterprise: str) -> list[ObjectionFlag]:
         """Unresolved objections of ``enterprise``, for portraits and alerts to show."""
+        return self.flags_of({enterprise}).get(enterprise, [])
+
+    def flags_of(self, enterprises: set[str]) -> dict[str, list[ObjectionFlag]]:
+        """The unresolved objections of many enterprises in one query, keyed by those that have any."""
         now = self._clock()
+        found: dict[str, list[ObjectionFlag]] = {}
         with self._sessions() as session:
             rows = session.scalars(select(ObjectionRow).where(
-                ObjectionRow.enterprise == enterprise, ObjectionRow.status != RESOLVED).order_by(ObjectionRow.filed_at))
-            return [ObjectionFlag(row.id, row.audit_seq, row.status, row.filed_at, row.forward_by, overdue(row, now))
-                    for row in rows]
+                ObjectionRow.enterprise.in_(sorted(enterprises)), ObjectionRow.status != RESOLVED)
+                .order_by(ObjectionRow.filed_at))
+            for row in rows:
+                found.setdefault(row.enterprise, []).append(
+                    ObjectionFlag(row.id, row.audit_seq, row.status, row.filed_at, row.forward_by, overdue(row, now)))
+        return found
 
     def is_overdue(self, row: ObjectionRow) -> bool:
         return overdue(row, self._clock())

@@ -135,7 +135,7 @@ class CoordinatorService:
         self.objections = ObjectionRegistry(sessions, self.audit)
         self.model_cards = ModelCardRegistry(sessions, self.audit)
         self.portfolio = PortfolioRegistry(sessions, self.audit)
-        self.alerts = AlertBox(sessions, self.audit, self.portfolio)
+        self.alerts = AlertBox(sessions, self.audit, self.portfolio, self.objections)
         self.code_requests = CodeRequestLog(self.audit, self.consents)
         self.scoring = scoring or ScoringRouter()
         self._changed = threading.Condition()

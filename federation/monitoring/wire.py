@@ -34,11 +34,11 @@ def alert_to_proto(alert: Alert) -> pb.Alert:
     return pb.Alert(id=alert.id, bank=alert.bank, enterprise=alert.enterprise, date=alert.date,
                     source=alert.source, rule=alert.rule, kind=alert.kind, severity=alert.severity,
                     reason=alert.reason, event_type=alert.event_type, categories=list(alert.categories),
-                    sealed=alert.sealed)
+                    sealed=alert.sealed, objections=list(alert.objections))
 
 
 def alert_from_proto(message: pb.Alert) -> Alert:
     return Alert(id=message.id, bank=message.bank, enterprise=message.enterprise, date=message.date,
                  source=message.source, rule=message.rule, kind=message.kind, severity=message.severity,
                  reason=message.reason, event_type=message.event_type, categories=tuple(message.categories),
-                 sealed=message.sealed)
+                 sealed=message.sealed, objections=tuple(message.objections))

@@ -29,7 +29,7 @@ from models.monitoring.alerts import Alert, SealError, unseal
 log = logging.getLogger(__name__)
 INBOX_FILE = "alerts.db"
 _FIELDS = ("id", "bank", "enterprise", "date", "source", "rule", "kind", "severity", "reason", "event_type",
-           "categories", "received_at")
+           "categories", "objections", "received_at")
 
 
 class AlertInbox:
@@ -42,20 +42,25 @@ class AlertInbox:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"CREATE TABLE IF NOT EXISTS alerts ({', '.join(f + ' TEXT' for f in _FIELDS)}, "
                          f"PRIMARY KEY (id))")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(alerts)")}
+        if "objections" not in columns:
+            self._db.execute("ALTER TABLE alerts ADD COLUMN objections TEXT DEFAULT '[]'")
         self._db.commit()
 
     def add(self, alert: Alert) -> bool:
         """Store the alert unless its id is already here; True when it was new."""
-        values = {**{f: getattr(alert, f, "") for f in _FIELDS[:-2]}, "categories": ",".join(alert.categories),
+        values = {**{f: getattr(alert, f) for f in _FIELDS[:-3]}, "categories": ",".join(alert.categories),
+                  "objections": json.dumps(list(alert.objections), ensure_ascii=False),
                   "received_at": dt.datetime.now(dt.timezone.utc).isoformat()}
         with self._db:
-            cursor = self._db.execute(f"INSERT OR IGNORE INTO alerts VALUES ({', '.join('?' * len(_FIELDS))})",
-                                      [values[f] for f in _FIELDS])
+            cursor = self._db.execute(f"INSERT OR IGNORE INTO alerts ({', '.join(_FIELDS)}) "
+                                      f"VALUES ({', '.join('?' * len(_FIELDS))})", [values[f] for f in _FIELDS])
         return cursor.rowcount == 1
 
     def alerts(self) -> list[dict[str, Any]]:
         rows = self._db.execute(f"SELECT {', '.join(_FIELDS)} FROM alerts ORDER BY received_at, id").fetchall()
-        return [dict(zip(_FIELDS, row)) for row in rows]
+        return [{**dict(zip(_FIELDS, row)), "objections": json.loads(row[_FIELDS.index("objections")] or "[]")}
+                for row in rows]
 
     def close(self) -> None:
         self._db.close()
@@ -102,4 +107,5 @@ class AlertSubscriber:
 def alert_line(alert: Alert) -> str:
     """One received alert as a JSON line for the bank's operators."""
     return json.dumps({"id": alert.id, "date": alert.date, "enterprise": alert.enterprise, "source": alert.source,
-                       "rule": alert.rule, "severity": alert.severity, "reason": alert.reason}, ensure_ascii=False)
+                       "rule": alert.rule, "severity": alert.severity, "reason": alert.reason,
+                       "objections": list(alert.objections)}, ensure_ascii=False)

@@ -1,7 +1,8 @@
 """The platform's report of which enterprises a job used, as keyed tags (never ids).
 
 The platform is the party that knows which of its rows a job touched (training and
-holdout rows, a scoring batch, published masks, public records). It tags each
+holdout rows, a scoring batch, published masks, public records, a night's monitored
+borrowers). It tags each
 enterprise with its own index key (``federation.governance.data_use``), kept owner-only
 in its work folder, and reports the tags to the coordinator, which files them beside a
 ``data.use`` audit entry for the enterprise's self-query. PSI is not reported: the

@@ -9,7 +9,8 @@ from the coordinator), through the encrypted batch-scoring protocol of
 1. bank -> platform ``setup``: model id, date, wave size, and the monitored enterprises it
    holds rows for (ids: the platform must evaluate its splits on exactly them);
 2. platform -> bank ``accepted``: the positions it scores, those it holds and that
-   authorize the bank for every category its table contributes (when it enforces consent);
+   authorize the bank for every category its table contributes (when it enforces consent),
+   after reporting them for the enterprises' self-query (``federation.party.data_use``);
 3. per chunk, bank -> platform a request (leaf values under the bank's BFV key), platform
    -> bank one ciphertext of scores, a wave of chunks at a time.
 
@@ -36,6 +37,7 @@ from federation.files import read_json, write_atomic
 from federation.governance.categories import categories_of
 from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
+from federation.party.data_use import record_data_use
 from federation.party.monitoring_calls import monitored_enterprises, submit_alerts
 from federation.party.monitoring_state import BankMonitoringState
 from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
@@ -191,6 +193,7 @@ def platform_monitor(context: JobContext, executor: ShardExecutor, enforce_conse
     allowed = {e for e, categories in monitored.items() if required <= set(categories)}
     rows = pd.Index(context.table.ids).get_indexer(asked)
     positions = np.array([i for i, (e, row) in enumerate(zip(asked, rows)) if row >= 0 and e in allowed], dtype=int)
+    record_data_use(context, rows[positions])
     channel.send(Message("accepted", {"rows": len(positions)}, (pack_ints(positions),)).to_bytes())
     features = context.table.features.iloc[rows[positions]].reset_index(drop=True)
     bounds = chunk_bounds(len(positions))

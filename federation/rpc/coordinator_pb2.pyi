@@ -626,7 +626,7 @@ class ListMonitoredEnterprisesResponse(_message.Message):
     def __init__(self, enterprises: _Optional[_Iterable[_Union[MonitoredEnterprise, _Mapping]]] = ..., score_categories: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("id", "bank", "enterprise", "date", "source", "rule", "kind", "severity", "reason", "event_type", "categories", "sealed", "created_at")
+    __slots__ = ("id", "bank", "enterprise", "date", "source", "rule", "kind", "severity", "reason", "event_type", "categories", "sealed", "created_at", "objections")
     ID_FIELD_NUMBER: _ClassVar[int]
     BANK_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
@@ -640,6 +640,7 @@ class Alert(_message.Message):
     CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     SEALED_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     bank: str
     enterprise: str
@@ -653,7 +654,8 @@ class Alert(_message.Message):
     categories: _containers.RepeatedScalarFieldContainer[str]
     sealed: bytes
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., bank: _Optional[str] = ..., enterprise: _Optional[str] = ..., date: _Optional[str] = ..., source: _Optional[str] = ..., rule: _Optional[str] = ..., kind: _Optional[str] = ..., severity: _Optional[str] = ..., reason: _Optional[str] = ..., event_type: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., sealed: _Optional[bytes] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    objections: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., bank: _Optional[str] = ..., enterprise: _Optional[str] = ..., date: _Optional[str] = ..., source: _Optional[str] = ..., rule: _Optional[str] = ..., kind: _Optional[str] = ..., severity: _Optional[str] = ..., reason: _Optional[str] = ..., event_type: _Optional[str] = ..., categories: _Optional[_Iterable[str]] = ..., sealed: _Optional[bytes] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., objections: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SubmitAlertsRequest(_message.Message):
     __slots__ = ("alerts",)

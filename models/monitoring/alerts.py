@@ -38,6 +38,8 @@ class Alert:
     ``source`` is ``event`` or ``score``; ``categories`` are the data categories the alert
     derives from, which the enterprise's consent must cover for the bank to receive it.
     A sealed score alert carries ``sealed`` and leaves rule, kind, severity and reason empty.
+    ``objections`` are added by the coordinator on delivery: the enterprise's unresolved
+    objections to records of its data, outside the seal because they are the coordinator's.
     """
 
     id: str
@@ -52,6 +54,7 @@ class Alert:
     event_type: str = ""
     categories: tuple[str, ...] = ()
     sealed: bytes = b""
+    objections: tuple[str, ...] = ()
 
 
 def event_key(date: str, event_type: str, details: str) -> str:

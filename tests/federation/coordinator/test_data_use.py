@@ -78,6 +78,15 @@ def test_a_batch_replayed_with_other_enterprises_is_refused(service: Coordinator
         service.record_data_use(PLATFORM, job, 0, pack_tags(PLATFORM_KEY.tags([E2])), ["tax"])
 
 
+def test_a_nightly_monitoring_use_names_the_bank_not_the_platforms_monitor(tmp_path: Path) -> None:
+    monitor = Identity("monitor", Role.PLATFORM, "m" * 64)
+    service = registered_service(tmp_path, PLATFORM, monitor, BANK_A, OPERATOR)
+    job = service.submit_job(monitor, "monitor", ["bank_a"], '{"date": "2026-10-02"}')
+    service.record_data_use(monitor, job.id, 0, pack_tags(PLATFORM_KEY.tags([E1])), ["tax"])
+    (entry,) = service.enterprise_history(enterprise(E1), PLATFORM_KEY.tag(E1))
+    assert (entry.subject, entry.details["kind"], entry.details["bank"]) == (job.id, "monitor", "bank_a")
+
+
 def test_only_the_platform_records_data_use(service: CoordinatorService) -> None:
     job = service.submit_job(BANK_A, "psi", ["platform"], "{}")
     with pytest.raises(PermissionDenied, match="cannot record data use"):

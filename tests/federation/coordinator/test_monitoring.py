@@ -13,9 +13,13 @@ import pytest
 from tests.support.coordinator import BANK_A, BANK_B, OPERATOR, PLATFORM, REGULATOR, registered_service
 
 from federation.coordinator.errors import InvalidArgument, PermissionDenied
+from federation.coordinator.objections import RESOLVED
 from federation.coordinator.service import CoordinatorService
 from federation.coordinator.store import AuditRow
 from federation.data.uscc import random_usccs
+from federation.governance.data_use import IndexKey, pack_tags
+from federation.security.roles import Role
+from federation.security.tls import Identity
 from models.monitoring.alerts import EVENT, SCORE, Alert, event_alert_id, new_sealing_key, seal
 from models.monitoring.portfolio import Loan
 
@@ -138,6 +142,28 @@ def test_a_subscription_sends_pending_alerts_then_new_ones(service):
     assert next(stream).enterprise == E1
     service.alerts.submit(PLATFORM, [event_alert(E2)])
     assert next(stream).enterprise == E2
+
+
+def test_an_alert_carries_the_enterprises_open_objection_until_it_is_resolved(service):
+    service.portfolio.report(BANK_A, [loan(E1), loan(E2, "L2")])
+    grant(service, E1)
+    grant(service, E2)
+    key = IndexKey.generate()
+    job = service.submit_job(BANK_A, "psi", ["platform"], "{}")
+    seq = service.record_data_use(PLATFORM, job.id, 0, pack_tags([key.tag(E1)]), ["tax"])
+    objection = service.file_objection(Identity(E1, Role.ENTERPRISE, "e" * 64), seq, "never applied", key.tag(E1))
+    service.alerts.submit(PLATFORM, [event_alert(E1), event_alert(E2)])
+    flagged = {alert.enterprise: alert.objections for alert in service.alerts.pending(BANK_A, set())}
+    assert flagged[E2] == ()
+    (line,) = flagged[E1]
+    assert f"objection {objection.id} to audit record {seq}" in line and "open" in line
+    service.objections.update(OPERATOR, objection.id, RESOLVED, "record corrected")
+    assert [alert.objections for alert in service.alerts.pending(BANK_A, set())] == [(), ()]
+
+
+def test_a_filer_cannot_set_an_alerts_objections(service):
+    with pytest.raises(InvalidArgument, match=r"alerts\[0\].objections: the coordinator adds them"):
+        service.alerts.submit(PLATFORM, [replace(event_alert(E1), objections=("made up",))])
 
 
 def test_a_bank_files_only_its_own_score_alerts_and_only_sealed(service):

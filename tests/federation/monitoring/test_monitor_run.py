@@ -27,6 +27,7 @@ from tests.support.wire_recorder import WireRecorder
 from federation.data import load_table
 from federation.data.synthetic import generate
 from federation.governance.categories import CATEGORIES
+from federation.governance.data_use import INDEX_KEY_FILE, IndexKey
 from federation.launcher import OPERATOR, LocalFederation, PartySpec
 from federation.monitoring.runner import MonitoringRun, RunConfig, report_path
 from federation.monitoring.synthetic_portfolio import Consent, SyntheticPortfolio, expected_event_alerts
@@ -35,7 +36,7 @@ from federation.party.client import CoordinatorClient
 from federation.party.monitoring_calls import monitoring_reports, report_loans
 from federation.party.monitoring_state import BankMonitoringState
 from federation.scaleout.executor import LocalProcesses
-from federation.security.certs import init_certificates, load_credentials
+from federation.security.certs import init_certificates, issue_enterprise_certificate, load_credentials
 from federation.security.roles import Role
 from models.monitoring.portfolio import Loan
 from models.monitoring.rules import parse_rules
@@ -191,6 +192,24 @@ def test_the_platform_side_receives_no_score_and_the_coordinator_stores_none(fir
     with sqlite3.connect(world["federation"].workdir / "coordinator" / "coordinator.db") as db:
         stored = db.execute("SELECT rule, kind, severity, reason FROM alerts WHERE source = 'score'").fetchall()
     assert stored and set(stored) == {("", "", "", "")}
+
+
+def _history(world, uscc: str) -> list:
+    """The enterprise's own self-query over mutual TLS, with the tag the platform's key gives it."""
+    federation = world["federation"]
+    tag = IndexKey.load_or_create(world["platform_dir"] / INDEX_KEY_FILE).tag(uscc)
+    issue_enterprise_certificate(federation.certs, uscc, tag)
+    with CoordinatorClient(federation.target, load_credentials(federation.certs, uscc)) as client:
+        return list(client.enterprise_history())
+
+
+def test_a_scored_borrower_finds_the_nights_monitoring_in_its_history_and_an_unscored_one_does_not(first, world):
+    scored = sorted(first["scores"]["enterprise"])[0]
+    uses = [json.loads(r.details_json) for r in _history(world, scored) if r.action == "data.use"]
+    assert [(u["kind"], u["bank"]) for u in uses if u["kind"] == "monitor"] == [("monitor", "bank_a")]
+    borrowers = {loan.enterprise for loan in world["portfolio"].loans["bank_a"]}
+    unscored = sorted(borrowers - set(first["scores"]["enterprise"]))[0]
+    assert [r for r in _history(world, unscored) if r.action == "data.use" and '"monitor"' in r.details_json] == []
 
 
 def test_the_drift_report_is_filed_and_the_regulator_reads_it(first, world):
