@@ -3,8 +3,9 @@ coordinator's memory over that time.
 
 Starts the real federation (coordinator, platform and bank_a as processes over mutual TLS),
 runs PSI, trains a joint model and publishes the platform's masks (as
-``benchmarks/scoring_online.py`` does), then every one of ``--clients`` processes runs the
-chosen workloads until ``--seconds`` have passed. Meanwhile the coordinator's resident
+``benchmarks/scoring_online.py`` does), reports loans to ``--monitored`` of bank_a's
+customers and has the operator record their consents, then every one of ``--clients``
+processes runs the chosen workloads until ``--seconds`` have passed. Meanwhile the coordinator's resident
 memory (RSS, from /proc) is sampled every ``--sample-seconds``; leaving out the first
 ``--warmup-seconds`` (clients starting, caches filling), the mean of the last third of the
 samples against the first third is the growth figure, and ``no_growth`` says whether it
@@ -13,19 +14,29 @@ printed, the last stdout line is one JSON object.
 
 A workload is a function run in each client process, ``(ClientSetup, seconds) ->
 WorkloadResult`` (its clock starts once it has loaded what it needs), registered in
-``WORKLOADS``; ``scoring`` calls ``ScoreApplicant`` for random published applicants.
-Alert subscription (issue 5, being built) is meant to be a second entry there, run side by
-side with scoring by ``--workloads scoring,alerts``.
+``WORKLOADS``:
 
-    python benchmarks/load.py                         # 60 s of load, about 3 minutes in all
-    python benchmarks/load.py --seconds 10 --trees 3  # a quick look
+* ``scoring`` calls ``ScoreApplicant`` for random published applicants; its latency is
+  the request's round trip.
+* ``alerts`` files adverse-event alerts on the monitored enterprises as the platform does
+  (``SubmitAlerts``, ``--alert-rate`` per second per client) while bank_a's real
+  subscriber (``SubscribeAlerts``, an inbox per client, ``AckAlerts`` after each write)
+  follows the stream; its latency is from filing to the inbox, by the wall clock the
+  processes share. Every subscriber sees every alert not yet acknowledged by another, so
+  a subscriber misses some; afterwards the coordinator's store must hold no alert left
+  unacknowledged, and every filed alert must have reached an inbox.
+
+    python benchmarks/load.py --workloads scoring,alerts   # 60 s of load, about 3 minutes in all
+    python benchmarks/load.py --seconds 10 --trees 3       # a quick look
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -40,11 +51,18 @@ import numpy as np
 import pandas as pd
 
 from federation.data import generate, load_table
-from federation.launcher import LocalFederation, PartySpec
+from federation.launcher import OPERATOR, LocalFederation, PartySpec
+from federation.party.alert_subscriber import AlertInbox, AlertSubscriber
 from federation.party.client import CoordinatorClient
+from federation.party.monitoring_calls import report_loans, submit_alerts
 from federation.party.online_scoring import OnlineScorer
 from federation.security.certs import load_credentials
 from federation.security.roles import Role
+from models.monitoring.alerts import EVENT, Alert, event_alert_id, event_key, new_sealing_key
+from models.monitoring.portfolio import Loan
+
+ALERT_BATCH = 5
+DRAIN_SECONDS = 5.0
 
 
 def log(message: str) -> None:
@@ -61,12 +79,17 @@ class ClientSetup:
     bank_workdir: Path
     model: str
     seed: int
+    monitored: tuple[str, ...]
+    alert_rate: float
+    inbox: Path
 
 
 @dataclass
 class WorkloadResult:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    filed: set[str] = field(default_factory=set)
+    received: set[str] = field(default_factory=set)
 
 
 def scoring(setup: ClientSetup, seconds: float) -> WorkloadResult:
@@ -90,7 +113,59 @@ def scoring(setup: ClientSetup, seconds: float) -> WorkloadResult:
     return result
 
 
-WORKLOADS: dict[str, Callable[[ClientSetup, float], WorkloadResult]] = {"scoring": scoring}
+def _event_alerts(setup: ClientSetup, batch: int, rng: np.random.Generator) -> list[Alert]:
+    """A batch of tax-arrears alerts on monitored enterprises, each new (its own event key),
+    its reason carrying the wall-clock time it was filed."""
+    day = dt.date.today().isoformat()
+    alerts = []
+    for k in range(ALERT_BATCH):
+        enterprise = str(rng.choice(setup.monitored))
+        key = event_key(day, "tax_arrears", f"load client {setup.seed} batch {batch} alert {k}")
+        alerts.append(Alert(id=event_alert_id("bank_a", enterprise, "arrears", key), bank="bank_a",
+                            enterprise=enterprise, date=day, source=EVENT, rule="arrears", kind="adverse_event",
+                            severity="warning", reason=f"tax arrears; filed at {time.time():.6f}",
+                            event_type="tax_arrears", categories=("tax",)))
+    return alerts
+
+
+def alerts(setup: ClientSetup, seconds: float) -> WorkloadResult:
+    """The platform filing alerts at a steady rate and bank_a's subscriber receiving them."""
+    result = WorkloadResult()
+
+    def received(alert: Alert) -> None:
+        result.received.add(alert.id)
+        result.latencies.append(time.time() - float(alert.reason.rsplit(" ", 1)[1]))
+
+    rng = np.random.default_rng(setup.seed)
+    stop = threading.Event()
+    with CoordinatorClient(setup.target, load_credentials(setup.certs, "platform")) as platform, \
+            CoordinatorClient(setup.target, load_credentials(setup.certs, setup.bank.name)) as bank:
+        subscriber = AlertSubscriber(bank, AlertInbox(setup.inbox), new_sealing_key(), on_new=received)
+        listening = threading.Thread(target=subscriber.run, args=(stop,), daemon=True)
+        listening.start()
+        interval = ALERT_BATCH / setup.alert_rate
+        started = time.monotonic()
+        batch = 0
+        while time.monotonic() < started + seconds:
+            batch_alerts = _event_alerts(setup, batch, rng)
+            try:
+                submitted = submit_alerts(platform, batch_alerts)
+            except grpc.RpcError as exc:
+                result.errors[exc.code().name] += 1
+            else:
+                if submitted.withheld:
+                    result.errors["WITHHELD"] += submitted.withheld
+                else:
+                    result.filed.update(alert.id for alert in batch_alerts)
+            batch += 1
+            time.sleep(max(0.0, started + batch * interval - time.monotonic()))
+        stop.wait(DRAIN_SECONDS)
+        stop.set()
+        listening.join(timeout=30)
+    return result
+
+
+WORKLOADS: dict[str, Callable[[ClientSetup, float], WorkloadResult]] = {"scoring": scoring, "alerts": alerts}
 
 
 def _client(args: tuple[ClientSetup, list[str], float]) -> dict[str, WorkloadResult]:
@@ -145,6 +220,25 @@ def growth(samples: list[tuple[float, float]], warmup: float) -> float:
     return float((values[-third:].mean() / values[:third].mean() - 1) * 100)
 
 
+def monitor(federation: LocalFederation, enterprises: list[str]) -> None:
+    """Loans at bank_a to ``enterprises`` and their consent to tax data, so that alerts on
+    them are delivered."""
+    today = dt.date.today()
+    loans = [Loan(f"LOAD{i}", e, today - dt.timedelta(days=30), today + dt.timedelta(days=365))
+             for i, e in enumerate(enterprises)]
+    with federation.client("bank_a") as bank:
+        report_loans(bank, loans)
+    with federation.client(OPERATOR) as operator:
+        for enterprise in enterprises:
+            operator.grant_consent(enterprise, "bank_a", ["tax"], (today + dt.timedelta(days=365)).isoformat())
+
+
+def unacknowledged(federation: LocalFederation) -> int:
+    """Alerts the coordinator still holds for delivery, read from its store."""
+    with sqlite3.connect(federation.workdir / "coordinator" / "coordinator.db") as db:
+        return int(db.execute("SELECT count(*) FROM alerts WHERE acked_at IS NULL").fetchone()[0])
+
+
 def prepare(federation: LocalFederation, trees: int, seed: int) -> str:
     """PSI, a joint model and its published masks; returns the model's id."""
     with federation.client("bank_a") as client:
@@ -161,10 +255,17 @@ def prepare(federation: LocalFederation, trees: int, seed: int) -> str:
 def summary(name: str, results: list[WorkloadResult], seconds: float) -> dict[str, object]:
     latencies = np.concatenate([np.array(r.latencies) for r in results]) * 1000
     errors = sum((r.errors for r in results), Counter())
-    return {"workload": name, "requests": int(latencies.size), "errors": sum(errors.values()),
-            "errors_by_status": dict(errors), "requests_per_second": round(latencies.size / seconds, 1),
-            "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
-            "p99_ms": round(float(np.percentile(latencies, 99)), 1) if latencies.size else None}
+    report: dict[str, object] = {
+        "workload": name, "requests": int(latencies.size), "errors": sum(errors.values()),
+        "errors_by_status": dict(errors), "requests_per_second": round(latencies.size / seconds, 1),
+        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
+        "p99_ms": round(float(np.percentile(latencies, 99)), 1) if latencies.size else None}
+    if name == "alerts":
+        filed = set().union(*(r.filed for r in results))
+        received = set().union(*(r.received for r in results))
+        report.update(filed=len(filed), delivered=len(filed & received), undelivered=len(filed - received),
+                      filed_per_second=round(len(filed) / seconds, 1))
+    return report
 
 
 def main() -> None:
@@ -173,7 +274,10 @@ def main() -> None:
     parser.add_argument("--trees", type=int, default=10, help="Trees of the joint model (depth 3).")
     parser.add_argument("--clients", type=int, default=3, help="Client processes.")
     parser.add_argument("--seconds", type=float, default=60.0, help="How long the load lasts.")
-    parser.add_argument("--workloads", default="scoring", help=f"Comma-separated, of: {', '.join(WORKLOADS)}.")
+    parser.add_argument("--workloads", default="scoring,alerts",
+                        help=f"Comma-separated, of: {', '.join(WORKLOADS)}.")
+    parser.add_argument("--monitored", type=int, default=200, help="bank_a customers with a loan and consent.")
+    parser.add_argument("--alert-rate", type=float, default=20.0, help="Alerts filed per second per client.")
     parser.add_argument("--sample-seconds", type=float, default=3.0, help="Coordinator RSS sampling interval.")
     parser.add_argument("--warmup-seconds", type=float, default=30.0, help="RSS samples left out at the start.")
     parser.add_argument("--growth-tolerance", type=float, default=10.0, help="Percent RSS growth still 'no growth'.")
@@ -191,18 +295,24 @@ def main() -> None:
         bank = PartySpec("bank_a", Role.BANK, data / "bank_a.parquet", data / "bank_a.yaml")
         with LocalFederation(root / "run", [platform, bank]) as federation:
             model = prepare(federation, args.trees, args.seed)
-            log(f"model {model} published; {args.clients} clients for {args.seconds:.0f} s")
+            customers = load_table(bank.data, bank.schema, role="bank").ids[: args.monitored].tolist()
+            monitor(federation, customers)
+            log(f"model {model} published, {len(customers)} enterprises monitored; {args.clients} clients for "
+                f"{args.seconds:.0f} s")
             setups = [ClientSetup(federation.target, federation.certs, bank, federation.workdir / "parties" / "bank_a",
-                                  model, args.seed + i) for i in range(args.clients)]
+                                  model, args.seed + i, tuple(customers), args.alert_rate,
+                                  root / f"client-{i}" / "alerts.db") for i in range(args.clients)]
             with multiprocessing.get_context("spawn").Pool(args.clients) as pool, \
                     MemorySampler(federation.pid("coordinator"), args.sample_seconds) as memory:
                 runs = pool.map_async(_client, [(setup, names, args.seconds) for setup in setups]).get(
                     timeout=args.seconds + 300)
+            left = unacknowledged(federation)
     rss_growth = growth(memory.samples, args.warmup_seconds)
     report = {
         "bench": "load", "transport": "gRPC over mutual TLS, loopback, through the coordinator",
         "clients": args.clients, "seconds": args.seconds, "trees": args.trees,
         "workloads": [summary(name, [run[name] for run in runs], args.seconds) for name in names],
+        "alerts_unacknowledged_after": left,
         "coordinator_rss_mb": memory.samples, "rss_warmup_seconds": args.warmup_seconds,
         "rss_growth_percent": round(rss_growth, 1),
         "no_growth": abs(rss_growth) <= args.growth_tolerance,

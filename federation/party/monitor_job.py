@@ -193,9 +193,10 @@ def platform_monitor(context: JobContext, executor: ShardExecutor, enforce_conse
     allowed = {e for e, categories in monitored.items() if required <= set(categories)}
     rows = pd.Index(context.table.ids).get_indexer(asked)
     positions = np.array([i for i, (e, row) in enumerate(zip(asked, rows)) if row >= 0 and e in allowed], dtype=int)
+    features = aligned_for_scoring(model.binner, context.table.features.iloc[rows[positions]].reset_index(drop=True),
+                                   ignore_extra=True)
     record_data_use(context, rows[positions])
     channel.send(Message("accepted", {"rows": len(positions)}, (pack_ints(positions),)).to_bytes())
-    features = context.table.features.iloc[rows[positions]].reset_index(drop=True)
     bounds = chunk_bounds(len(positions))
     for start in range(0, len(bounds), wave):
         batch = bounds[start : start + wave]

@@ -30,6 +30,7 @@ from federation.security.roles import Role
 from models.portrait.reasons import split_groups
 from models.scorecard.stored import ScorecardHalf
 from models.scoring import scorecard
+from models.scoring.drift import aligned_for_scoring
 from models.scoring.keys import BfvKeys
 from models.scoring.model_kind import SCORECARD, stored_kind
 from models.scoring.online import publish_masks
@@ -112,5 +113,6 @@ def platform_publish_masks(context: JobContext, enforce_consent: bool) -> dict[s
         channel.send(scorecard.publish_masks(ScorecardHalf.from_part(part), features, keys))
     else:
         model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
+        features = aligned_for_scoring(model.binner, features, ignore_extra=True)
         channel.send(publish_masks(paths, model, features, keys, split_groups(model, paths)))
     return {"rows": len(rows), "consent": scope.report()}

@@ -131,6 +131,7 @@ def platform_score_batch(context: JobContext, enforce_consent: bool, ray_address
             channel.send(scorecard.answer_batch(channel.receive(), platform, features.iloc[start:stop]))
         return {"rows": len(rows), "consent": scope.report()}
     model, paths = PassiveModel.from_dict(part), PlatformPaths.from_dict(part["paths"])
+    features = aligned_for_scoring(model.binner, features, ignore_extra=True)
     wave = int(setup.fields.get("wave", 1))
     if wave < 1:
         raise MessageFormatError(f"the bank announced waves of {wave} chunks")

@@ -5,6 +5,10 @@ nonsense scores, and an unseen category into the catch-all bin. A credit decisio
 not rest on that, so before scoring every column is matched by name against the fitted
 binner and checked for its kind and, if categorical, for categories never seen in
 training; the first problem stops scoring with the column's name.
+
+Both halves of a joint model check their own columns. The platform's table serves every
+bank's models, each trained on the columns it had then, so a column the platform added
+later is left aside there; on the bank's side an extra column is refused.
 """
 
 from __future__ import annotations
@@ -24,15 +28,16 @@ class SchemaDriftError(ValueError):
         self.column = column
 
 
-def aligned_for_scoring(binner: Binner, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame``'s columns in training order, after checking each against the binner."""
+def aligned_for_scoring(binner: Binner, frame: pd.DataFrame, *, ignore_extra: bool = False) -> pd.DataFrame:
+    """``frame``'s columns in training order, after checking each against the binner;
+    with ``ignore_extra`` a column the model does not use is dropped instead of refused."""
     names = [feature.name for feature in binner.features]
     present = [str(c) for c in frame.columns]
     for name in names:
         if name not in present:
             raise SchemaDriftError(name, "used by the model but missing from the scoring table")
     for name in present:
-        if name not in names:
+        if name not in names and not ignore_extra:
             raise SchemaDriftError(name, "not a feature of the model; drop it or retrain")
     frame = frame.rename(columns=str)[names]
     for feature in binner.features:

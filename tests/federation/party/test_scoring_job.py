@@ -13,7 +13,7 @@ from tests.support.wire_recorder import recorded_platform, recorded_setup
 
 from federation.data import load_table
 from federation.launcher import LocalFederation
-from federation.party.client import job_summary
+from federation.party.client import JobFailed, job_summary
 from models.scoring.reference import plaintext_scores
 
 MODEL = {"n_estimators": 6, "max_depth": 3, "random_state": 1}
@@ -37,13 +37,33 @@ def scored(tmp_path_factory: pytest.TempPathFactory):
             summary = job_summary(client.wait_for_job(job, timeout=600))
             with pytest.raises(grpc.RpcError) as refused:
                 client.submit_job("score_batch", ["platform"], {"psi_job": psi, "model": psi})
+            drifted = _platform_drift_runs(client, platform_table, {"psi_job": psi, "model": model})
         bank_dir = federation.workdir / "parties" / "bank_a"
         scores = pd.read_parquet(bank_dir / "jobs" / job / "scores.parquet")
         bank_part = json.loads((bank_dir / "models" / model / "bank.json").read_text())["model"]
     platform_part = json.loads((root / "platform-work" / "models" / model / "platform.json").read_text())
+    drifted["reordered_scores"] = pd.read_parquet(bank_dir / "jobs" / drifted["reordered"] / "scores.parquet")
     return {"summary": summary, "scores": scores, "wire": recorder.everything(), "refused": refused.value,
+            "drifted": drifted,
             "bank": load_table(bank.data, bank.schema, role="bank"), "platform": platform_table,
             "bank_part": bank_part, "platform_part": platform_part}
+
+
+def _platform_drift_runs(client, platform_table, params: dict) -> dict:
+    """Two more scorings after the platform's table changed under the model: columns in
+    another order with one added since training, then a column the model uses dropped."""
+    original = platform_table.features
+    try:
+        platform_table.features = original[list(reversed(original.columns))].assign(new_feed=1.0)
+        reordered = client.submit_job("score_batch", ["platform"], params).id
+        reordered_state = job_summary(client.wait_for_job(reordered, timeout=600))["state"]
+        platform_table.features = original.drop(columns=[original.columns[0]])
+        with pytest.raises(JobFailed) as dropped:
+            client.wait_for_job(client.submit_job("score_batch", ["platform"], params).id, timeout=600)
+    finally:
+        platform_table.features = original
+    return {"reordered": reordered, "reordered_state": reordered_state, "dropped": str(dropped.value),
+            "dropped_column": original.columns[0]}
 
 
 def _plaintext_scores(scored) -> np.ndarray:
@@ -82,3 +102,13 @@ def test_scoring_with_something_that_is_not_a_model_is_refused(scored):
     assert scored["refused"].code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "params.model" in scored["refused"].details()
 
+
+
+def test_the_platform_scores_its_columns_by_name_when_their_order_changed_and_one_was_added(scored):
+    assert scored["drifted"]["reordered_state"] == "succeeded"
+    np.testing.assert_array_equal(scored["drifted"]["reordered_scores"]["raw_score"], scored["scores"]["raw_score"])
+
+
+def test_a_platform_column_the_model_uses_gone_fails_the_job_naming_party_and_column(scored):
+    column = scored["drifted"]["dropped_column"]
+    assert f"platform: SchemaDriftError: column {column!r}: used by the model but missing" in scored["drifted"]["dropped"]

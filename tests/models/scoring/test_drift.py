@@ -26,6 +26,11 @@ def test_an_extra_column_is_named(scored):
         aligned_for_scoring(_binner(scored), scored.bank.assign(surprise=1.0))
 
 
+def test_an_extra_column_can_be_left_aside(scored):
+    aligned = aligned_for_scoring(_binner(scored), scored.bank.assign(surprise=1.0), ignore_extra=True)
+    assert list(aligned.columns) == list(scored.bank.columns)
+
+
 def test_a_numeric_column_turned_text_is_named(scored):
     numeric = next(f.name for f in _binner(scored).features if f.kind == "numeric")
     changed = scored.bank.assign(**{numeric: scored.bank[numeric].astype(str)})
