@@ -73,7 +73,7 @@ class ModelCardRegistry:
             row = session.get(ModelCardRow, model_id)
             if row is None:
                 raise NotFound(f"model {model_id} has no published card yet; its owner publishes it with "
-                               f"`fedcredit model-card {model_id} --publish`")
+                               f"`fedcredit model-card show {model_id} --publish`")
             approvals = session.scalars(select(ApprovalRow).where(ApprovalRow.model_id == model_id)
                                         .order_by(ApprovalRow.id))
             card = json.loads(row.card)

@@ -71,12 +71,16 @@ class JobContext:
 
 
 Handler = Callable[[JobContext], dict[str, Any]]
+# Runs after a job this party finished well (e.g. a bank's model card once training is done);
+# its failure is logged and leaves the job as it is.
+FollowUp = Callable[[CoordinatorClient, pb.Job, Path], None]
 
 
 class PartyAgent:
     def __init__(self, client: CoordinatorClient, role: Role, table: PartyTable, workdir: Path,
                  handlers: dict[tuple[str, Role], Handler], *, receive_timeout: float = DEFAULT_RECEIVE_TIMEOUT,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None,
+                 follow_ups: dict[tuple[str, Role], FollowUp] | None = None) -> None:
         """``labels`` are registered with the role and row count (a platform says there
         whether it enforces consent, which the coordinator applies to online scores)."""
         self.client = client
@@ -84,6 +88,7 @@ class PartyAgent:
         self.table = table
         self.workdir = workdir
         self.handlers = handlers
+        self.follow_ups = dict(follow_ups or {})
         self.receive_timeout = receive_timeout
         self._extra_labels = dict(labels or {})
         self._started: set[str] = set()
@@ -153,3 +158,10 @@ class PartyAgent:
                 self.client.report(job.id, State.FAILED, f"{type(exc).__name__}: {exc}")
             except grpc.RpcError as report_exc:
                 log.error("could not report failure of job %s: %s", job.id, report_exc.details())
+            return
+        follow_up = self.follow_ups.get((job.kind, self.role))
+        if follow_up is not None:
+            try:
+                follow_up(self.client, job, self.workdir)
+            except Exception as exc:  # the job itself is done and stays so
+                log.warning("job %s (%s): follow-up failed: %s", job.id, job.kind, exc)

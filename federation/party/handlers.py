@@ -9,7 +9,8 @@ from typing import Any
 from federation.coordinator.online import CONSENT_CATEGORIES, ENFORCES_CONSENT
 from federation.governance.categories import categories_of
 from federation.governance.classification import Classification, refuse_sensitive
-from federation.party.agent import Handler, JobContext
+from federation.party.agent import FollowUp, Handler, JobContext
+from federation.party.model_card import card_after_training
 from federation.party.monitor_job import bank_monitor
 from federation.party.online_job import bank_publish_masks, platform_publish_masks
 from federation.party.psi_job import bank_psi, platform_psi
@@ -58,6 +59,12 @@ def handlers(*, enforce_consent: bool, psi_workers: int | None = None,
         ("scorecard", Role.BANK): bank_scorecard,
         ("scorecard", Role.PLATFORM): guard(partial(platform_scorecard, enforce_consent=enforce_consent)),
     }
+
+
+def follow_ups() -> dict[tuple[str, Role], FollowUp]:
+    """What a party does once its part of a job is done: a bank writes and publishes the
+    card of every model it trains."""
+    return {("secureboost", Role.BANK): card_after_training, ("scorecard", Role.BANK): card_after_training}
 
 
 def platform_labels(enforce_consent: bool, columns: Iterable[str]) -> dict[str, str]:

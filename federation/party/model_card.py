@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,12 @@ import pandas as pd
 from federation.files import read_json
 from federation.party.client import CoordinatorClient
 from federation.party.secureboost_job import BANK_PART, PREDICTIONS_FILE
-from models.model_card import build_card
+from federation.rpc import coordinator_pb2 as pb
+from models.model_card import build_card, write_card
 from models.model_card.facts import facts_from_registry
+
+log = logging.getLogger(__name__)
+TRAINED_TIMEOUT = 600.0
 
 
 def generate_card(client: CoordinatorClient, model_id: str, workdir: Path, segments: list[Path] | None = None,
@@ -43,3 +48,17 @@ def generate_card(client: CoordinatorClient, model_id: str, workdir: Path, segme
         drift=None if drift is None else json.loads(drift.read_text(encoding="utf-8")),
         owner_part=read_json(part) if part.exists() else None)
     return build_card(facts)
+
+
+def card_after_training(client: CoordinatorClient, job: pb.Job, workdir: Path) -> None:
+    """Every model trained with a holdout gets its card as soon as the job has finished: written
+    beside the bank's part (``models/<id>/model_card.json|md|html``) and published for the
+    regulator. The owner may publish a fuller one later (segments, drift); it replaces this."""
+    client.wait_for_job(job.id, TRAINED_TIMEOUT)
+    if not (workdir / "jobs" / job.id / PREDICTIONS_FILE).exists():
+        log.info("model %s was trained without a holdout: no card (its metrics need one)", job.id)
+        return
+    card = generate_card(client, job.id, workdir)
+    write_card(card, workdir / "models" / job.id)
+    client.publish_model_card(job.id, json.dumps(card))
+    log.info("model %s: card written to %s and published", job.id, workdir / "models" / job.id)

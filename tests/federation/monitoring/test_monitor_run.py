@@ -8,8 +8,10 @@ started again finishes the day."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
+import re
 import signal
 import sqlite3
 import struct
@@ -21,11 +23,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.support.chromium import artifacts_dir, chromium_binary, rendered_dom, screenshot
 from tests.support.waiting import wait_until
+from typer.testing import CliRunner
 from tests.support.wire_recorder import WireRecorder
 
+from federation.cli import app
 from federation.data import load_table
 from federation.data.synthetic import generate
+from federation.data.synthetic.platform import HOME_DIVISIONS
 from federation.governance.categories import CATEGORIES
 from federation.governance.data_use import INDEX_KEY_FILE, IndexKey
 from federation.launcher import OPERATOR, LocalFederation, PartySpec
@@ -35,6 +41,7 @@ from federation.party.alert_subscriber import INBOX_FILE, AlertInbox, AlertSubsc
 from federation.party.client import CoordinatorClient
 from federation.party.monitoring_calls import monitoring_reports, report_loans
 from federation.party.monitoring_state import BankMonitoringState
+from federation.party.publish_job import PUBLIC_RECORDS_FILE
 from federation.scaleout.executor import LocalProcesses
 from federation.security.certs import init_certificates, issue_enterprise_certificate, load_credentials
 from federation.security.roles import Role
@@ -94,15 +101,21 @@ def world(tmp_path_factory: pytest.TempPathFactory):
         with federation.client("bank_a") as client:
             psi = client.submit_job("psi", ["platform"]).id
             client.wait_for_job(psi, timeout=300)
-            model = client.submit_job("secureboost", ["platform"], {"psi_job": psi, "model": MODEL}).id
+            model = client.submit_job("secureboost", ["platform"], {
+                "psi_job": psi, "model": MODEL, "holdout": {"test_size": 0.3, "seed": 0}}).id
             client.wait_for_job(model, timeout=900)
+            published = [client.submit_job("publish", ["platform"], {"region": name}).id
+                         for name, _ in HOME_DIVISIONS.values()]
+            for job in published:
+                client.wait_for_job(job, timeout=300)
             report_loans(client, portfolio.loans["bank_a"])
         until = (dt.date.today() + dt.timedelta(days=365)).isoformat()
         with federation.client(OPERATOR) as operator:
             for consent in portfolio.consents:
                 operator.grant_consent(consent.enterprise, "bank_a", list(consent.categories), until)
+        segments = [run / "parties" / "bank_a" / "jobs" / job / PUBLIC_RECORDS_FILE for job in published]
         yield {"root": root, "federation": federation, "platform": platform, "platform_table": platform_table,
-               "bank_table": bank_table, "portfolio": portfolio, "feed": feed, "model": model,
+               "bank_table": bank_table, "portfolio": portfolio, "feed": feed, "model": model, "segments": segments,
                "platform_dir": run / "parties" / "platform", "bank_dir": run / "parties" / "bank_a"}
 
 
@@ -220,6 +233,47 @@ def test_the_drift_report_is_filed_and_the_regulator_reads_it(first, world):
     with CoordinatorClient(federation.target, load_credentials(federation.certs, "regulator")) as regulator:
         regulator.register()
         assert [r["report"] for r in monitoring_reports(regulator, DAY.isoformat())] == [report]
+
+
+def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_values(first, world, tmp_path):
+    """The page a regulator reviews: the owner's card with segment metrics and the drift of
+    the run above, an approval, exported and rendered in headless Chromium."""
+    federation, model = world["federation"], world["model"]
+    def args(name: str) -> list[str]:
+        return ["--name", name, "--coordinator", federation.target, "--certs", str(federation.certs)]
+    segments = [arg for path in world["segments"] for arg in ("--segments", str(path))]
+    drift = report_path(world["platform_dir"], DAY, "bank_a")
+    runner = CliRunner()
+    owner = runner.invoke(app, ["model-card", "show", model, *args("bank_a"), "--workdir", str(world["bank_dir"]),
+                                *segments, "--drift", str(drift), "--publish", "--format", "json"])
+    assert owner.exit_code == 0, owner.output
+    approved = runner.invoke(app, ["approve-model", model, *args("regulator"), "--decision", "conditional",
+                                   "--note", "watch the social insurance feed"])
+    assert approved.exit_code == 0, approved.output
+    exported = runner.invoke(app, ["model-card", "export", model, *args("regulator"), "--out", str(tmp_path)])
+    assert exported.exit_code == 0, exported.output
+    card = json.loads((tmp_path / "model_card.json").read_text())
+    report = json.loads(drift.read_text())
+    assert card["monitoring"] == report and card["approvals"][0]["decision"] == "conditional"
+    assert card["training_data"]["intersection_size"] > 0 and card["metrics"]["by_segment"]["region"]
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("no Chromium on this machine")
+    page = tmp_path / "model_card.html"
+    dom = rendered_dom(binary, page)
+    shown = {
+        "Model details": model, "Intended use": card["intended_use"]["uses"][0],
+        "Training data": str(card["training_data"]["intersection_size"]),
+        "Metrics": f"{card['metrics']['overall']['auc']:.4f}",
+        "Privacy": str(card["privacy"]["parameters"]["key_bits"]),
+        "Monitoring": f'"psi": {report["score"]["psi"]}', "Limitations and caveats": card["limitations"][0][:40],
+        "Approvals": "watch the social insurance feed"}
+    sections = re.split(r"<h2>", dom)
+    missing = {title: value for title, value in shown.items()
+               if not any(part.startswith(f"{title}</h2>") and html.escape(value, quote=False) in part
+                          for part in sections)}
+    assert missing == {}
+    screenshot(binary, page, artifacts_dir() / "model_card_monitored.png", window="1280,5000")
 
 
 def test_running_the_same_date_again_from_scratch_adds_no_alert(first, world):

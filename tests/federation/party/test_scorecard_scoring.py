@@ -79,8 +79,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
             model = client.submit_job("scorecard", ["platform"], {
                 "psi_job": psi, "model": MODEL, "holdout": {"test_size": 0.3, "seed": 0}}).id
             client.wait_for_job(model, timeout=900)
-            card = runner.invoke(app, ["model-card", model, *args, "--workdir", str(bank_dir), "--format", "json"])
-            markdown = runner.invoke(app, ["model-card", model, *args, "--workdir", str(bank_dir)])
+            card = runner.invoke(app, ["model-card", "show", model, *args, "--workdir", str(bank_dir), "--format", "json"])
+            markdown = runner.invoke(app, ["model-card", "show", model, *args, "--workdir", str(bank_dir)])
             client.wait_for_job(client.submit_job("publish_masks", ["platform"],
                                                   {"psi_job": psi, "model": model}).id, timeout=600)
             scorer = OnlineScorer(bank_dir, model)

@@ -10,9 +10,11 @@ import grpc
 import pandas as pd
 import pytest
 from tests.support.secureboost_federation import MODEL, Federation, in_process, running  # noqa: F401 (fixtures)
+from tests.support.waiting import wait_until
 from typer.testing import CliRunner
 
 from federation.cli import app
+from models.model_card import validate_card
 from models.scoring.paths import leaves, platform_paths
 from models.secureboost.binning import ZERO_THRESHOLD
 
@@ -70,6 +72,29 @@ def test_the_banks_stored_part_holds_no_platform_threshold_or_name(running, trai
 
 def _edges(binner: dict) -> set[float]:
     return {edge for feature in binner["features"] for edge in feature.get("upper_bounds", [])}
+
+
+def _published_card(running: Federation, job: str) -> dict | None:
+    with running.federation.client("bank_a") as client:
+        try:
+            return json.loads(client.get_model_card(job).card_json)
+        except grpc.RpcError as exc:
+            if exc.code() == grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
+
+
+def test_the_banks_agent_writes_and_publishes_the_card_of_the_model_it_trained(running, trained):
+    job, summary = trained
+    wait_until(lambda: _published_card(running, job) is not None, "the bank's agent publishing the card")
+    folder = running.party_dir("bank_a") / "models" / job
+    written = json.loads((folder / "model_card.json").read_text())
+    validate_card(written)
+    assert written["model_details"]["model_id"] == job
+    assert written["metrics"]["overall"]["auc"] == pytest.approx(summary["results"]["bank_a"]["model"]["metrics"]["auc"])
+    assert _published_card(running, job)["metrics"] == written["metrics"]
+    assert "<h2>Metrics</h2>" in (folder / "model_card.html").read_text()
+    assert (folder / "model_card.md").read_text().startswith("# ")
 
 
 def test_training_on_a_psi_job_that_does_not_exist_is_refused(running):

@@ -65,10 +65,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 @pytest.mark.slow
 def test_the_owner_publishes_and_the_regulator_reads_every_section(run: Run) -> None:
     segments = [arg for path in run.segments for arg in ("--segments", str(path))]
-    owner = runner.invoke(app, ["model-card", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
+    owner = runner.invoke(app, ["model-card", "show", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
                                 *segments, "--publish", "--format", "json"])
     assert owner.exit_code == 0, owner.output
-    regulator = runner.invoke(app, ["model-card", run.model_id, *run.args("regulator"), "--format", "json"])
+    regulator = runner.invoke(app, ["model-card", "show", run.model_id, *run.args("regulator"), "--format", "json"])
     card = json.loads(regulator.output)
     assert card["model_details"]["model_id"] == run.model_id
     assert card["training_data"]["intersection_size"] > 0
@@ -81,21 +81,21 @@ def test_the_owner_publishes_and_the_regulator_reads_every_section(run: Run) -> 
 @pytest.mark.slow
 def test_the_regulators_approval_shows_on_the_card(run: Run) -> None:
     segments = [arg for path in run.segments for arg in ("--segments", str(path))]
-    runner.invoke(app, ["model-card", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
+    runner.invoke(app, ["model-card", "show", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
                         *segments, "--publish"])
     approved = runner.invoke(app, ["approve-model", run.model_id, *run.args("regulator"), "--decision",
                                    "approved", "--note", "validated on holdout"])
     assert approved.exit_code == 0, approved.output
-    markdown = runner.invoke(app, ["model-card", run.model_id, *run.args("regulator")]).output
+    markdown = runner.invoke(app, ["model-card", "show", run.model_id, *run.args("regulator")]).output
     assert "| regulator | approved | validated on holdout |" in markdown
 
 
 @pytest.mark.slow
 def test_the_regulator_reads_the_card_as_a_page(run: Run, tmp_path: Path) -> None:
     segments = [arg for path in run.segments for arg in ("--segments", str(path))]
-    runner.invoke(app, ["model-card", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
+    runner.invoke(app, ["model-card", "show", run.model_id, *run.args("bank_a"), "--workdir", str(run.bank_work),
                         *segments, "--publish"])
-    page = runner.invoke(app, ["model-card", run.model_id, *run.args("regulator"), "--format", "html"])
+    page = runner.invoke(app, ["model-card", "show", run.model_id, *run.args("regulator"), "--format", "html"])
     assert page.exit_code == 0, page.output
     assert run.model_id in page.output and "<h3>By region</h3>" in page.output
     binary = chromium_binary()
