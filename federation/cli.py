@@ -41,6 +41,8 @@ enterprise_app = typer.Typer(no_args_is_help=True, help="An enterprise's view of
 app.add_typer(enterprise_app, name="enterprise")
 model_card_app = typer.Typer(no_args_is_help=True, help="Model cards for model-risk teams and regulators.")
 app.add_typer(model_card_app, name="model-card")
+disclosure_app = typer.Typer(no_args_is_help=True, help="A scorecard's platform bins, sealed to a regulator.")
+app.add_typer(disclosure_app, name="disclosure")
 
 CertsDir = Annotated[Path, typer.Option("--certs", help="Folder with ca.pem and <name>.pem/.key.")]
 CoordinatorAddr = Annotated[str, typer.Option("--coordinator", help="host:port of the coordinator.")]
@@ -706,6 +708,56 @@ def model_card_export(
     card = _model_card(name, coordinator, certs, model_id, workdir, segments, drift, publish_card)
     for path in write_card(card, out):
         typer.echo(str(path))
+
+
+@disclosure_app.command("send")
+def disclosure_send(
+    model_id: CardModel,
+    name: Annotated[str, typer.Option(help="The platform (its certificate).")],
+    to: Annotated[str, typer.Option(help="The regulator to disclose to; its certificate is <certs>/<to>.pem.")],
+    workdir: Annotated[Path, typer.Option(help="The platform agent's work folder (holds the model's part).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    recipient_cert: Annotated[Path | None, typer.Option(help="The regulator's certificate, if not in --certs.")
+                              ] = None,
+) -> None:
+    """Seal the platform's bins of a scorecard, edges included, to one regulator's certificate."""
+    from federation.governance.disclosure import DisclosureError
+    from federation.party.scorecard_disclosure import disclose_platform_bins
+
+    pem_path = recipient_cert or certs / f"{to}.pem"
+    if not pem_path.is_file():
+        _fail(f"no certificate for {to!r} at {pem_path}")
+    ca_pem = load_credentials(certs, name).ca_pem
+    try:
+        sent = _call(name, coordinator, certs, lambda c: disclose_platform_bins(
+            c, model_id, workdir / "models", pem_path.read_bytes(), ca_pem))
+    except (FileNotFoundError, ValueError, DisclosureError) as exc:
+        _fail(str(exc))
+    typer.echo(f"model {model_id}: {sent.what} sealed to {sent.recipient} ({len(sent.sealed)} bytes)")
+
+
+@disclosure_app.command("show")
+def disclosure_show(
+    model_id: CardModel,
+    name: Annotated[str, typer.Option(help="The regulator (its certificate and key).")],
+    coordinator: CoordinatorAddr,
+    certs: CertsDir,
+    output: Annotated[str, typer.Option("--format", help="md or csv.")] = "md",
+) -> None:
+    """The platform's bins of a scorecard disclosed to this regulator, opened with its own key."""
+    from federation.governance.disclosure import DisclosureError
+    from federation.party.scorecard_disclosure import read_platform_bins
+    from models.model_card.markdown import frame_table
+
+    if output not in ("md", "csv"):
+        _fail(f"--format must be md or csv, got {output!r}")
+    key_pem = load_credentials(certs, name).key_pem
+    try:
+        table = _call(name, coordinator, certs, lambda c: read_platform_bins(c, model_id, key_pem))
+    except (LookupError, DisclosureError) as exc:
+        _fail(str(exc))
+    typer.echo(table.to_csv(index=False) if output == "csv" else frame_table(table))
 
 
 @app.command("approve-model")

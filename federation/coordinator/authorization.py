@@ -5,7 +5,8 @@ reads its own consents, an operator all); this table is the outer wall, so a new
 (the enterprise) or a new RPC cannot reach code that never thought about it. An RPC
 missing from the table is refused to everyone, and a test fails until it is listed.
 The enterprise reaches only its self-service RPCs; the regulator reads summaries, model
-cards and monitoring reports, never a job, a message, a consent record or an id.
+cards, monitoring reports and what a platform sealed to it, never a job, a message, a
+consent record or an id.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ RPC_ROLES: dict[str, frozenset[Role]] = {
     "PublishModelCard": frozenset({BANK}),
     "GetModelCard": frozenset({BANK, REGULATOR}),
     "ApproveModel": frozenset({REGULATOR}),
+    "Disclose": frozenset({PLATFORM}),
+    "ListDisclosures": frozenset({REGULATOR}),
     "ReportLoans": frozenset({BANK}),
     "ListMonitoredEnterprises": frozenset({PLATFORM, BANK}),
     "SubmitAlerts": frozenset({PLATFORM, BANK}),

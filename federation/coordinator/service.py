@@ -26,6 +26,7 @@ from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, par
 from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
+from federation.coordinator.disclosures import DisclosureRegistry
 from federation.coordinator.model_cards import ModelCardRegistry
 from federation.coordinator.objections import ObjectionFlag, ObjectionRegistry
 from federation.coordinator.online import (
@@ -134,6 +135,7 @@ class CoordinatorService:
         self.data_use = DataUseIndex(sessions, self.audit, index_key or IndexKey.generate())
         self.objections = ObjectionRegistry(sessions, self.audit)
         self.model_cards = ModelCardRegistry(sessions, self.audit)
+        self.disclosures = DisclosureRegistry(sessions, self.audit)
         self.portfolio = PortfolioRegistry(sessions, self.audit)
         self.alerts = AlertBox(sessions, self.audit, self.portfolio, self.objections)
         self.code_requests = CodeRequestLog(self.audit, self.consents)

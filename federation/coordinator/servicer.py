@@ -19,6 +19,7 @@ from federation.coordinator.errors import (
 from federation.coordinator.authorization import authorize_rpc
 from federation.coordinator.code_requests import CodeRequestEvent
 from federation.coordinator.data_use import HistoryEntry
+from federation.coordinator.disclosures import Disclosure
 from federation.coordinator.jobs import State
 from federation.coordinator.usage import UsageReport
 from federation.coordinator.online import PlatformNotServing, ScoringAnswer, ScoringFailed, ServingSession
@@ -88,6 +89,15 @@ def _timestamp(value: Any) -> Timestamp:
     ts = Timestamp()
     ts.FromDatetime(value)
     return ts
+
+
+def disclosure_to_proto(disclosure: Disclosure) -> pb.Disclosure:
+    message = pb.Disclosure(model_id=disclosure.model_id, sender=disclosure.sender, recipient=disclosure.recipient,
+                            recipient_sha256=disclosure.recipient_sha256, what=disclosure.what,
+                            sealed=disclosure.sealed)
+    if disclosure.created_at is not None:
+        message.created_at.CopyFrom(_timestamp(disclosure.created_at))
+    return message
 
 
 def party_to_proto(row: PartyRow) -> pb.Party:
@@ -294,6 +304,18 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def GetModelCard(self, caller: Identity, request: pb.GetModelCardRequest, context: Any) -> pb.ModelCardReply:
         card = self._service.model_cards.read(caller, request.model_id)
         return pb.ModelCardReply(model_id=request.model_id, card_json=json.dumps(card))
+
+    @_rpc
+    def Disclose(self, caller: Identity, request: pb.Disclosure, context: Any) -> pb.Disclosure:
+        return disclosure_to_proto(self._service.disclosures.disclose(caller, Disclosure(
+            request.model_id, caller.name, request.recipient, request.recipient_sha256, request.what,
+            request.sealed)))
+
+    @_rpc
+    def ListDisclosures(self, caller: Identity, request: pb.ListDisclosuresRequest, context: Any
+                        ) -> pb.ListDisclosuresResponse:
+        return pb.ListDisclosuresResponse(disclosures=[
+            disclosure_to_proto(d) for d in self._service.disclosures.addressed(caller, request.model_id)])
 
     @_rpc
     def ApproveModel(self, caller: Identity, request: pb.ApproveModelRequest, context: Any) -> pb.Approval:

@@ -135,6 +135,20 @@ class ModelCardRow(Base):
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class DisclosureRow(Base):
+    """A model part's details sealed by its holder to one regulator; opaque to the coordinator."""
+
+    __tablename__ = "disclosures"
+
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(63), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(63), primary_key=True)
+    what: Mapped[str] = mapped_column(String(63), primary_key=True)
+    recipient_sha256: Mapped[str] = mapped_column(String(64))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class ApprovalRow(Base):
     """A model-risk reviewer's decision on a model, shown in its card."""
 

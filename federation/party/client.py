@@ -143,6 +143,17 @@ class CoordinatorClient:
         return self._retrying(lambda: self._stub.GetModelCard(pb.GetModelCardRequest(model_id=model_id),
                                                               timeout=self._timeout))
 
+    def disclose(self, model_id: str, recipient: str, recipient_sha256: str, what: str, sealed: bytes
+                 ) -> pb.Disclosure:
+        request = pb.Disclosure(model_id=model_id, recipient=recipient, recipient_sha256=recipient_sha256,
+                                what=what, sealed=sealed)
+        return self._stub.Disclose(request, timeout=self._timeout)
+
+    def list_disclosures(self, model_id: str = "") -> list[pb.Disclosure]:
+        reply = self._retrying(lambda: self._stub.ListDisclosures(pb.ListDisclosuresRequest(model_id=model_id),
+                                                                  timeout=self._timeout))
+        return list(reply.disclosures)
+
     def approve_model(self, model_id: str, decision: str, note: str) -> pb.Approval:
         request = pb.ApproveModelRequest(model_id=model_id, decision=decision, note=note)
         return self._stub.ApproveModel(request, timeout=self._timeout)

@@ -549,6 +549,36 @@ class ModelCardReply(_message.Message):
     card_json: str
     def __init__(self, model_id: _Optional[str] = ..., card_json: _Optional[str] = ...) -> None: ...
 
+class Disclosure(_message.Message):
+    __slots__ = ("model_id", "sender", "recipient", "recipient_sha256", "what", "sealed", "created_at")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    SENDER_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    SEALED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    sender: str
+    recipient: str
+    recipient_sha256: str
+    what: str
+    sealed: bytes
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, model_id: _Optional[str] = ..., sender: _Optional[str] = ..., recipient: _Optional[str] = ..., recipient_sha256: _Optional[str] = ..., what: _Optional[str] = ..., sealed: _Optional[bytes] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListDisclosuresRequest(_message.Message):
+    __slots__ = ("model_id",)
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    def __init__(self, model_id: _Optional[str] = ...) -> None: ...
+
+class ListDisclosuresResponse(_message.Message):
+    __slots__ = ("disclosures",)
+    DISCLOSURES_FIELD_NUMBER: _ClassVar[int]
+    disclosures: _containers.RepeatedCompositeFieldContainer[Disclosure]
+    def __init__(self, disclosures: _Optional[_Iterable[_Union[Disclosure, _Mapping]]] = ...) -> None: ...
+
 class ApproveModelRequest(_message.Message):
     __slots__ = ("model_id", "decision", "note")
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]

@@ -154,6 +154,16 @@ class CoordinatorStub:
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
                 response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
                 _registered_method=True)
+        self.Disclose = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/Disclose',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.Disclosure.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.Disclosure.FromString,
+                _registered_method=True)
+        self.ListDisclosures = channel.unary_unary(
+                '/fedcredit.v1.Coordinator/ListDisclosures',
+                request_serializer=federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresRequest.SerializeToString,
+                response_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresResponse.FromString,
+                _registered_method=True)
         self.ReportLoans = channel.unary_unary(
                 '/fedcredit.v1.Coordinator/ReportLoans',
                 request_serializer=federation_dot_rpc_dot_coordinator__pb2.ReportLoansRequest.SerializeToString,
@@ -384,6 +394,21 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Disclose(self, request, context):
+        """A model part's details only a regulator may read (a scorecard's platform bin edges),
+        sealed by the part's holder to one regulator's certificate key: the coordinator
+        stores and relays ciphertext it cannot open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDisclosures(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReportLoans(self, request, context):
         """Nightly risk monitoring (docs/monitoring.md). A bank reports the loans it granted
         through the platform; an enterprise is monitored for a bank while a loan there is
@@ -582,6 +607,16 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ApproveModel,
                     request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.FromString,
                     response_serializer=federation_dot_rpc_dot_coordinator__pb2.Approval.SerializeToString,
+            ),
+            'Disclose': grpc.unary_unary_rpc_method_handler(
+                    servicer.Disclose,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.Disclosure.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.Disclosure.SerializeToString,
+            ),
+            'ListDisclosures': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDisclosures,
+                    request_deserializer=federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresRequest.FromString,
+                    response_serializer=federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresResponse.SerializeToString,
             ),
             'ReportLoans': grpc.unary_unary_rpc_method_handler(
                     servicer.ReportLoans,
@@ -1282,6 +1317,60 @@ class Coordinator:
             '/fedcredit.v1.Coordinator/ApproveModel',
             federation_dot_rpc_dot_coordinator__pb2.ApproveModelRequest.SerializeToString,
             federation_dot_rpc_dot_coordinator__pb2.Approval.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Disclose(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/Disclose',
+            federation_dot_rpc_dot_coordinator__pb2.Disclosure.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.Disclosure.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDisclosures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedcredit.v1.Coordinator/ListDisclosures',
+            federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresRequest.SerializeToString,
+            federation_dot_rpc_dot_coordinator__pb2.ListDisclosuresResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
+
 METRIC_COLUMNS = ("n", "defaults", "auc", "ks", "gini", "mean_predicted_pd", "observed_default_rate",
                   "calibration_error")
 
@@ -20,6 +22,11 @@ def _cell(value: Any) -> str:
 def _table(columns: list[str] | tuple[str, ...], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     return lines + ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows] + [""]
+
+
+def frame_table(frame: pd.DataFrame) -> str:
+    """A table (e.g. a scorecard's points) as a Markdown table, cells as the card writes them."""
+    return "\n".join(_table([str(c) for c in frame.columns], frame.astype(object).values.tolist()))
 
 
 def _bullets(items: list[str]) -> list[str]:

@@ -97,6 +97,12 @@ def scorecard_table(bank_part: dict[str, Any], platform_part: dict[str, Any] | N
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
+def platform_bins_table(platform_part: dict[str, Any]) -> pd.DataFrame:
+    """The platform's rows of the regulator's view alone, edges included: what the platform
+    discloses to a regulator (``federation.party.scorecard_disclosure``)."""
+    return pd.DataFrame(_bin_rows("platform", platform_part["scorecard"]["features"]), columns=TABLE_COLUMNS)
+
+
 def _bin_rows(party: str, features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"party": party, "feature_group": feature["group"], "feature": feature["name"], "bin": label,
              "woe": woe, "points": points, "points_min": points, "points_max": points}

@@ -9,6 +9,7 @@ registry lists it with each party's part.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import struct
 import threading
@@ -21,17 +22,20 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests.support.wire_recorder import WireRecorder, recorded_platform, recorded_setup
+from typer.testing import CliRunner
 
+from federation.cli import app
 from federation.data import PartyTable, load_table
 from federation.launcher import LocalFederation
 from federation.party.agent import PartyAgent
 from federation.party.client import CoordinatorClient, job_summary
 from federation.party.handlers import handlers
-from federation.security.certs import load_credentials
+from federation.security.certs import issue_certificate, load_credentials
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, holdout_rows
 from models.scorecard import ScorecardClassifier
 from models.scorecard.logistic import RESIDUAL_BITS
+from models.scorecard.points import platform_bins_table
 
 MODEL = {"max_prebins": 10, "max_bins": 5, "min_bin_size": 40, "max_iter": 25}
 HOLDOUT = HoldoutSpec(seed=2, test_size=0.25)
@@ -49,6 +53,7 @@ class Run:
     bank: PartyTable
     platform: PartyTable
     aligned: pd.DataFrame
+    disclosed: dict[str, Any]
 
 
 @contextlib.contextmanager
@@ -88,8 +93,25 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         summary = job_summary(client.wait_for_job(job, timeout=600))
         models = list(client.list_models())
         aligned = pd.read_parquet(bank_dir / "jobs" / psi / "intersection.parquet").sort_values("id")
+        disclosed = _disclose_to_the_regulator(federation, job, platform_dir)
     return Run(job, summary, models, platform_recorder.everything(), bank_recorder.everything(), bank_dir,
-               platform_dir, bank, setup.platform_table, aligned.reset_index(drop=True))
+               platform_dir, bank, setup.platform_table, aligned.reset_index(drop=True), disclosed)
+
+
+def _disclose_to_the_regulator(federation: LocalFederation, job: str, platform_dir: Path) -> dict[str, Any]:
+    """The platform seals its bins to a regulator over mutual TLS; the regulator opens them,
+    the bank asks for them too."""
+    issue_certificate(federation.certs, "regulator", Role.REGULATOR)
+    with federation.client("regulator") as regulator:
+        regulator.register()
+    runner = CliRunner()
+    connection = ["--coordinator", federation.target, "--certs", str(federation.certs)]
+    sent = runner.invoke(app, ["disclosure", "send", job, "--name", "platform", "--to", "regulator",
+                               "--workdir", str(platform_dir), *connection])
+    shown = runner.invoke(app, ["disclosure", "show", job, "--name", "regulator", "--format", "csv", *connection])
+    asked_by_bank = runner.invoke(app, ["disclosure", "show", job, "--name", "bank_a", *connection])
+    database = b"".join(path.read_bytes() for path in (federation.workdir / "coordinator").glob("coordinator.db*"))
+    return {"sent": sent, "shown": shown, "asked_by_bank": asked_by_bank, "coordinator_db": database}
 
 
 def _part(directory: Path, job: str, name: str) -> dict[str, Any]:
@@ -144,3 +166,27 @@ def test_the_bank_never_receives_a_platform_value_or_bin_edge(run) -> None:
     numeric = platform_X.select_dtypes("number")
     forms += [numeric[c].to_numpy(np.float64)[:8].tobytes() for c in numeric.columns]
     assert [f for f in forms if f in run.bank_wire] == []
+
+
+def _edges(run: Run) -> list[float]:
+    return [cut for b in _part(run.platform_dir, run.job, "platform.json")["binnings"] for cut in b["cuts"]]
+
+
+def test_the_regulator_reads_the_platforms_bins_disclosed_to_it(run) -> None:
+    assert run.disclosed["sent"].exit_code == 0, run.disclosed["sent"].output
+    assert run.disclosed["shown"].exit_code == 0, run.disclosed["shown"].output
+    shown = pd.read_csv(io.StringIO(run.disclosed["shown"].output), keep_default_na=False, dtype={"bin": str})
+    expected = platform_bins_table(_part(run.platform_dir, run.job, "platform.json"))
+    assert shown["bin"].tolist() == expected["bin"].tolist()
+    np.testing.assert_allclose(shown["points"], expected["points"])
+    assert any(f"{_edges(run)[0]:g}" in label for label in shown["bin"])
+
+
+def test_the_bank_may_not_read_the_disclosure(run) -> None:
+    refused = run.disclosed["asked_by_bank"]
+    assert refused.exit_code != 0 and "bank_a" in refused.output and "ListDisclosures" in refused.output
+
+
+def test_the_coordinator_stores_the_bins_sealed(run) -> None:
+    labels = [b for b in platform_bins_table(_part(run.platform_dir, run.job, "platform.json"))["bin"] if len(b) >= 8]
+    assert labels and [label for label in labels if label.encode() in run.disclosed["coordinator_db"]] == []

@@ -37,6 +37,15 @@ def test_a_platform_feature_without_information_is_screened_out(plain) -> None:
     assert "tax_noise" not in kept and "tax_paid" in kept and "court_cases" in kept
 
 
+def test_a_bank_feature_without_information_is_screened_out(aligned) -> None:
+    bank, y, platform = aligned
+    noisy = bank.assign(bank_noise=np.random.default_rng(11).normal(size=len(bank)))
+    model = ScorecardClassifier(encryption=None).fit(noisy, y, platform)
+    assert model.bank_iv_["bank_noise"] < model.min_iv <= model.bank_iv_["balance"]
+    kept = [b.name for b in model.bank_binnings_]
+    assert "bank_noise" not in kept and {"balance", "overdue"} <= set(kept)
+
+
 def test_points_add_up_to_the_scaled_log_odds(aligned, plain) -> None:
     bank, _, platform = aligned
     score = plain.score(bank, platform)
