@@ -34,9 +34,12 @@ class PartySpec:
 class LocalFederation:
     def __init__(self, workdir: Path, parties: list[PartySpec], *, psi_workers: int | None = None,
                  psi_epoch_hours: float | None = None, receive_timeout: float | None = None,
-                 enforce_consent: bool = False, start_timeout: float = 120.0) -> None:
+                 enforce_consent: bool = False, start_timeout: float = 120.0,
+                 party_deadline_seconds: float | None = None) -> None:
         """``enforce_consent`` is off by default: the demo's, ``evaluate``'s and the benchmarks'
-        data carry no consent records, so their platform runs with basis 'not_checked'."""
+        data carry no consent records, so their platform runs with basis 'not_checked'.
+        ``party_deadline_seconds`` is the coordinator's default deadline for an absent party
+        (its own default when None); a fault test shortens it to see who counts as away."""
         self.workdir = workdir
         self.parties = parties
         self.certs = workdir / "certs"
@@ -46,6 +49,7 @@ class LocalFederation:
         self._psi_epoch_hours = psi_epoch_hours
         self._receive_timeout = receive_timeout
         self._enforce_consent = enforce_consent
+        self._party_deadline = party_deadline_seconds
         self._start_timeout = start_timeout
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -92,9 +96,11 @@ class LocalFederation:
         listen = f"127.0.0.1:{self.port or 0}"
         port_file = self.workdir / "coordinator.port"
         port_file.unlink(missing_ok=True)
-        proc = self._spawn("coordinator", ["coordinator", "--certs", str(self.certs), "--listen", listen,
-                                           "--store", str(self.workdir / "coordinator"), "--port-file",
-                                           str(port_file)])
+        args = ["coordinator", "--certs", str(self.certs), "--listen", listen,
+                "--store", str(self.workdir / "coordinator"), "--port-file", str(port_file)]
+        if self._party_deadline is not None:
+            args += ["--party-deadline", str(self._party_deadline)]
+        proc = self._spawn("coordinator", args)
         give_up = time.monotonic() + self._start_timeout
         while not port_file.exists():
             if proc.poll() is not None:

@@ -16,6 +16,11 @@ every registered bank it
 Progress is written after every step per bank (``monitoring/runs/<date>/progress.json``),
 so a run that is interrupted and started again finishes what is left; alert ids are
 stable, so nothing a repeated step files is stored twice.
+
+While it runs it holds a job stream open, as a party agent does: the coordinator counts
+a party present only while it has one, and fails a job whose party stays away past the
+job's deadline (``federation.coordinator.deadlines``), the run's own ``monitor`` jobs
+included.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pandas as pd
 
 from federation.coordinator.jobs import State
@@ -97,6 +104,44 @@ def day_event_alerts(bank: str, monitored: Mapping[str, Sequence[str]], feed: pd
     return [alert for part in executor.map(shard_alerts, shards) for alert in part]
 
 
+class _Presence:
+    """A job stream held open for as long as the run lasts, reopened when it breaks (a
+    coordinator restart), so the coordinator sees the run's identity present; the jobs
+    it streams are ignored, the run follows its own."""
+
+    def __init__(self, client: CoordinatorClient) -> None:
+        self._client = client
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._stream = client.watch_jobs()  # opened here, before the run files or submits anything
+        self._thread = threading.Thread(target=self._hold, name="monitor-presence", daemon=True)
+
+    def __enter__(self) -> "_Presence":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._stop.set()
+            self._stream.cancel()
+        self._thread.join(timeout=30)
+
+    def _hold(self) -> None:
+        while True:
+            try:
+                for _ in self._stream:
+                    pass
+            except grpc.RpcError as exc:
+                if not self._stop.is_set():
+                    log.warning("job stream from coordinator ended (%s); reopening", exc.code().name)
+            if self._stop.wait(1.0):
+                return
+            with self._lock:
+                if self._stop.is_set():
+                    return
+                self._stream = self._client.watch_jobs()
+
+
 class MonitoringRun:
     def __init__(self, client: CoordinatorClient, table: PartyTable, config: RunConfig,
                  executor: ShardExecutor) -> None:
@@ -113,6 +158,10 @@ class MonitoringRun:
         write_json(self._progress_path, self.progress)
 
     def run(self) -> dict[str, Any]:
+        with _Presence(self._client):
+            return self._run()
+
+    def _run(self) -> dict[str, Any]:
         started = time.monotonic()
         feed = feed_for_day(self._config.events, self._config.day)
         banks = sorted(p.name for p in self._client.list_parties() if Role.from_proto(p.role) is Role.BANK)

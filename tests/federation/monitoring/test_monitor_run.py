@@ -17,56 +17,32 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from tests.support.chromium import artifacts_dir, chromium_binary, rendered_dom, screenshot
+from tests.support.monitoring_federation import MonitoringWorld, monitoring_world
 from tests.support.waiting import wait_until
-from typer.testing import CliRunner
 from tests.support.wire_recorder import WireRecorder
+from typer.testing import CliRunner
 
 from federation.cli import app
-from federation.data import load_table
-from federation.data.synthetic import generate
 from federation.data.synthetic.platform import HOME_DIVISIONS
 from federation.governance.categories import CATEGORIES
 from federation.governance.data_use import INDEX_KEY_FILE, IndexKey
-from federation.launcher import OPERATOR, LocalFederation, PartySpec
-from federation.monitoring.runner import MonitoringRun, RunConfig, report_path
-from federation.monitoring.synthetic_portfolio import Consent, SyntheticPortfolio, expected_event_alerts
-from federation.party.alert_subscriber import INBOX_FILE, AlertInbox, AlertSubscriber
+from federation.monitoring.runner import report_path
+from federation.monitoring.synthetic_portfolio import expected_event_alerts
 from federation.party.client import CoordinatorClient
-from federation.party.monitoring_calls import monitoring_reports, report_loans
-from federation.party.monitoring_state import BankMonitoringState
+from federation.party.monitoring_calls import monitoring_reports
 from federation.party.publish_job import PUBLIC_RECORDS_FILE
-from federation.scaleout.executor import LocalProcesses
-from federation.security.certs import init_certificates, issue_enterprise_certificate, load_credentials
-from federation.security.roles import Role
-from models.monitoring.portfolio import Loan
-from models.monitoring.rules import parse_rules
+from federation.security.certs import issue_enterprise_certificate, load_credentials
 from models.scoring.reference import plaintext_scores
 
 pytestmark = pytest.mark.slow
 DAY, NEXT_DAY = dt.date(2026, 10, 2), dt.date(2026, 10, 3)
-RULES = {"rules": [
-    {"id": "pd_above_8pct", "kind": "pd_above", "threshold": 0.08, "severity": "warning"},
-    {"id": "drop_2", "kind": "grade_drop", "grades": 2, "severity": "critical"},
-    {"id": "arrears", "kind": "adverse_event", "events": ["tax_arrears"], "severity": "warning"},
-    {"id": "courts", "kind": "adverse_event", "events": ["new_judgment"], "severity": "critical"},
-]}
-MODEL = {"n_estimators": 5, "max_depth": 3, "random_state": 1}
-
-
-def _portfolio(customers: list[str]) -> SyntheticPortfolio:
-    """Loans to 160 customers: 120 authorize everything, 20 only tax data, 20 nothing."""
-    loans = [Loan(f"L{i}", e, dt.date(2026, 1, 1), dt.date(2027, 12, 31)) for i, e in enumerate(customers[:160])]
-    consents = [Consent(e, "bank_a", CATEGORIES) for e in customers[:120]]
-    consents += [Consent(e, "bank_a", ("tax",)) for e in customers[120:140]]
-    consents += [Consent(e, "bank_a", CATEGORIES) for e in customers[160:180]]  # consent, but no loan
-    return SyntheticPortfolio({"bank_a": loans}, consents)
 
 
 def _feed(customers: list[str], others: list[str]) -> pd.DataFrame:
@@ -80,83 +56,28 @@ def _feed(customers: list[str], others: list[str]) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("monitor-run")
-    generate(root / "data", enterprises=4000, banks=1, seed=9)
-    run = root / "run"
-    init_certificates(run / "certs", {"bank_a": Role.BANK, "platform": Role.PLATFORM, "monitor": Role.PLATFORM,
-                                      OPERATOR: Role.OPERATOR, "regulator": Role.REGULATOR})
-    bank = PartySpec("bank_a", Role.BANK, root / "data" / "bank_a.parquet", root / "data" / "bank_a.yaml")
-    platform = PartySpec("platform", Role.PLATFORM, root / "data" / "platform.parquet", root / "data" / "platform.yaml")
-    platform_table = load_table(platform.data, platform.schema, role="platform")
-    bank_table = load_table(bank.data, bank.schema, role="bank")
-    on_platform = set(platform_table.ids.tolist())
-    customers = sorted(e for e in bank_table.ids.tolist() if e in on_platform)
-    others = sorted(on_platform - set(bank_table.ids.tolist()))
-    portfolio, feed = _portfolio(customers), _feed(customers, others)
-    (root / "feed.parquet").parent.mkdir(exist_ok=True)
-    feed.to_parquet(root / "feed.parquet")
-    (root / "rules.yaml").write_text(json.dumps(RULES))
-    with LocalFederation(run, [platform, bank]) as federation:
-        with federation.client("bank_a") as client:
-            psi = client.submit_job("psi", ["platform"]).id
-            client.wait_for_job(psi, timeout=300)
-            model = client.submit_job("secureboost", ["platform"], {
-                "psi_job": psi, "model": MODEL, "holdout": {"test_size": 0.3, "seed": 0}}).id
-            client.wait_for_job(model, timeout=900)
-            published = [client.submit_job("publish", ["platform"], {"region": name}).id
-                         for name, _ in HOME_DIVISIONS.values()]
-            for job in published:
-                client.wait_for_job(job, timeout=300)
-            report_loans(client, portfolio.loans["bank_a"])
-        until = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-        with federation.client(OPERATOR) as operator:
-            for consent in portfolio.consents:
-                operator.grant_consent(consent.enterprise, "bank_a", list(consent.categories), until)
-        segments = [run / "parties" / "bank_a" / "jobs" / job / PUBLIC_RECORDS_FILE for job in published]
-        yield {"root": root, "federation": federation, "platform": platform, "platform_table": platform_table,
-               "bank_table": bank_table, "portfolio": portfolio, "feed": feed, "model": model, "segments": segments,
-               "platform_dir": run / "parties" / "platform", "bank_dir": run / "parties" / "bank_a"}
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonitoringWorld]:
+    with monitoring_world(tmp_path_factory.mktemp("monitor-run"), _feed) as world:
+        yield world
 
 
-def _run(world, day: dt.date, recorder: WireRecorder | None = None) -> dict:
-    federation = world["federation"]
-    client = CoordinatorClient(federation.target, load_credentials(federation.certs, "monitor"),
-                               interceptors=(recorder,) if recorder else ())
-    client.register({"role": "platform"})
-    config = RunConfig(day, parse_rules(RULES), world["feed"], world["platform_dir"], receive_timeout=300)
-    with client:
-        return MonitoringRun(client, world["platform_table"], config, LocalProcesses(1)).run()
-
-
-def _inbox(world) -> list[dict]:
-    """Everything delivered to bank_a so far, through a subscriber in this process."""
-    federation, bank_dir = world["federation"], world["bank_dir"]
-    inbox = AlertInbox(bank_dir / "monitoring" / INBOX_FILE)
-    stop = threading.Event()
-    with federation.client("bank_a") as client:
-        subscriber = AlertSubscriber(client, inbox, BankMonitoringState(bank_dir).sealing_key())
-        thread = threading.Thread(target=subscriber.run, args=(stop,))
-        thread.start()
-        try:
-            wait_until(lambda: _pending(federation) == 0, "bank_a acknowledging every alert")
-        finally:
-            stop.set()
-            thread.join(timeout=30)
-    return inbox.alerts()
-
-
-def _pending(federation: LocalFederation) -> int:
-    with sqlite3.connect(federation.workdir / "coordinator" / "coordinator.db") as db:
-        return db.execute("SELECT count(*) FROM alerts WHERE acked_at IS NULL").fetchone()[0]
+@pytest.fixture(scope="module")
+def segments(world: MonitoringWorld) -> list[Path]:
+    """The public records of every home region, which the model card's segment metrics read."""
+    with world.federation.client("bank_a") as client:
+        published = [client.submit_job("publish", ["platform"], {"region": name}).id
+                     for name, _ in HOME_DIVISIONS.values()]
+        for job in published:
+            client.wait_for_job(job, timeout=300)
+    return [world.bank_dir / "jobs" / job / PUBLIC_RECORDS_FILE for job in published]
 
 
 @pytest.fixture(scope="module")
 def first(world):
     recorder = WireRecorder()
-    summary = _run(world, DAY, recorder)
-    return {"summary": summary, "wire": recorder.everything(), "inbox": _inbox(world),
-            "scores": pd.read_parquet(world["bank_dir"] / "monitoring" / "scores" / f"{DAY}.parquet")}
+    summary = world.run(DAY, recorder)
+    return {"summary": summary, "wire": recorder.everything(), "inbox": world.inbox(),
+            "scores": pd.read_parquet(world.bank_dir / "monitoring" / "scores" / f"{DAY}.parquet")}
 
 
 def test_the_run_succeeds_for_the_bank(first):
@@ -165,15 +86,15 @@ def test_the_run_succeeds_for_the_bank(first):
 
 
 def test_the_bank_scores_the_borrowers_that_authorize_every_platform_category(first, world):
-    fully = {c.enterprise for c in world["portfolio"].consents if c.categories == CATEGORIES}
-    borrowers = {loan.enterprise for loan in world["portfolio"].loans["bank_a"]}
+    fully = {c.enterprise for c in world.portfolio.consents if c.categories == CATEGORIES}
+    borrowers = {loan.enterprise for loan in world.portfolio.loans["bank_a"]}
     assert set(first["scores"]["enterprise"]) == fully & borrowers
 
 
 def test_encrypted_monitoring_scores_equal_the_plaintext_model(first, world):
-    scores, bank, platform = first["scores"], world["bank_table"], world["platform_table"]
-    bank_part = json.loads((world["bank_dir"] / "models" / world["model"] / "bank.json").read_text())["model"]
-    platform_part = json.loads((world["platform_dir"] / "models" / world["model"] / "platform.json").read_text())
+    scores, bank, platform = first["scores"], world.bank_table, world.platform_table
+    bank_part = json.loads((world.bank_dir / "models" / world.model / "bank.json").read_text())["model"]
+    platform_part = json.loads((world.platform_dir / "models" / world.model / "platform.json").read_text())
     bank_rows = pd.Series(np.arange(len(bank)), index=bank.ids)[scores["enterprise"]].to_numpy()
     platform_rows = pd.Series(np.arange(len(platform)), index=platform.ids)[scores["enterprise"]].to_numpy()
     expected = plaintext_scores(bank_part, platform_part, bank.features.iloc[bank_rows],
@@ -182,8 +103,8 @@ def test_encrypted_monitoring_scores_equal_the_plaintext_model(first, world):
 
 
 def test_every_injected_event_on_a_monitored_enterprise_reaches_the_bank(first, world):
-    day_feed = world["feed"][world["feed"]["date"] == DAY]
-    expected = expected_event_alerts(day_feed, world["portfolio"])
+    day_feed = world.feed[world.feed["date"] == DAY]
+    expected = expected_event_alerts(day_feed, world.portfolio)
     received = {(a["bank"], a["enterprise"], a["date"], a["event_type"]) for a in first["inbox"]
                 if a["source"] == "event"}
     assert received == expected
@@ -202,15 +123,15 @@ def test_the_platform_side_receives_no_score_and_the_coordinator_stores_none(fir
     forms = [struct.pack("<d", v) for v in np.concatenate([raw, probability])]
     forms += [f"{v:.6f}".encode() for v in raw] + [f"{p:.2%}".encode() for p in probability]
     assert [f for f in forms if f in first["wire"]] == []
-    with sqlite3.connect(world["federation"].workdir / "coordinator" / "coordinator.db") as db:
+    with sqlite3.connect(world.database) as db:
         stored = db.execute("SELECT rule, kind, severity, reason FROM alerts WHERE source = 'score'").fetchall()
     assert stored and set(stored) == {("", "", "", "")}
 
 
 def _history(world, uscc: str) -> list:
     """The enterprise's own self-query over mutual TLS, with the tag the platform's key gives it."""
-    federation = world["federation"]
-    tag = IndexKey.load_or_create(world["platform_dir"] / INDEX_KEY_FILE).tag(uscc)
+    federation = world.federation
+    tag = IndexKey.load_or_create(world.platform_dir / INDEX_KEY_FILE).tag(uscc)
     issue_enterprise_certificate(federation.certs, uscc, tag)
     with CoordinatorClient(federation.target, load_credentials(federation.certs, uscc)) as client:
         return list(client.enterprise_history())
@@ -220,32 +141,33 @@ def test_a_scored_borrower_finds_the_nights_monitoring_in_its_history_and_an_uns
     scored = sorted(first["scores"]["enterprise"])[0]
     uses = [json.loads(r.details_json) for r in _history(world, scored) if r.action == "data.use"]
     assert [(u["kind"], u["bank"]) for u in uses if u["kind"] == "monitor"] == [("monitor", "bank_a")]
-    borrowers = {loan.enterprise for loan in world["portfolio"].loans["bank_a"]}
+    borrowers = {loan.enterprise for loan in world.portfolio.loans["bank_a"]}
     unscored = sorted(borrowers - set(first["scores"]["enterprise"]))[0]
     assert [r for r in _history(world, unscored) if r.action == "data.use" and '"monitor"' in r.details_json] == []
 
 
 def test_the_drift_report_is_filed_and_the_regulator_reads_it(first, world):
-    report = json.loads(report_path(world["platform_dir"], DAY, "bank_a").read_text())
-    assert report["score"]["psi"] == 0.0 and report["model_id"] == world["model"]
+    report = json.loads(report_path(world.platform_dir, DAY, "bank_a").read_text())
+    assert report["score"]["psi"] == 0.0 and report["model_id"] == world.model
     assert {"tax", "social_insurance"} <= set(report["feature_groups"])
-    federation = world["federation"]
+    federation = world.federation
     with CoordinatorClient(federation.target, load_credentials(federation.certs, "regulator")) as regulator:
         regulator.register()
         assert [r["report"] for r in monitoring_reports(regulator, DAY.isoformat())] == [report]
 
 
-def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_values(first, world, tmp_path):
+def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_values(first, world, segments,
+                                                                                     tmp_path):
     """The page a regulator reviews: the owner's card with segment metrics and the drift of
     the run above, an approval, exported and rendered in headless Chromium."""
-    federation, model = world["federation"], world["model"]
+    federation, model = world.federation, world.model
     def args(name: str) -> list[str]:
         return ["--name", name, "--coordinator", federation.target, "--certs", str(federation.certs)]
-    segments = [arg for path in world["segments"] for arg in ("--segments", str(path))]
-    drift = report_path(world["platform_dir"], DAY, "bank_a")
+    segment_args = [arg for path in segments for arg in ("--segments", str(path))]
+    drift = report_path(world.platform_dir, DAY, "bank_a")
     runner = CliRunner()
-    owner = runner.invoke(app, ["model-card", "show", model, *args("bank_a"), "--workdir", str(world["bank_dir"]),
-                                *segments, "--drift", str(drift), "--publish", "--format", "json"])
+    owner = runner.invoke(app, ["model-card", "show", model, *args("bank_a"), "--workdir", str(world.bank_dir),
+                                *segment_args, "--drift", str(drift), "--publish", "--format", "json"])
     assert owner.exit_code == 0, owner.output
     approved = runner.invoke(app, ["approve-model", model, *args("regulator"), "--decision", "conditional",
                                    "--note", "watch the social insurance feed"])
@@ -277,23 +199,23 @@ def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_val
 
 
 def test_running_the_same_date_again_from_scratch_adds_no_alert(first, world):
-    (world["platform_dir"] / "monitoring" / "runs" / DAY.isoformat() / "progress.json").unlink()
-    again = _run(world, DAY)
+    (world.platform_dir / "monitoring" / "runs" / DAY.isoformat() / "progress.json").unlink()
+    again = world.run(DAY)
     events = again["banks"]["bank_a"]["events"]
     assert (events["stored"], events["duplicates"]) == (0, first["summary"]["banks"]["bank_a"]["events"]["stored"])
     assert again["banks"]["bank_a"]["job"] != first["summary"]["banks"]["bank_a"]["job"]
-    assert _inbox(world) == first["inbox"]
+    assert world.inbox() == first["inbox"]
 
 
 def test_a_run_killed_mid_way_and_started_again_finishes_the_day(first, world):
-    federation, root = world["federation"], world["root"]
+    federation, root = world.federation, world.root
     args = [sys.executable, "-m", "federation", "monitor", "run", "--date", NEXT_DAY.isoformat(),
             "--coordinator", federation.target, "--certs", str(federation.certs),
-            "--data", str(world["platform"].data), "--schema", str(world["platform"].schema),
-            "--workdir", str(world["platform_dir"]), "--events", str(root / "feed.parquet"),
+            "--data", str(world.platform.data), "--schema", str(world.platform.schema),
+            "--workdir", str(world.platform_dir), "--events", str(root / "feed.parquet"),
             "--rules", str(root / "rules.yaml"), "--ray-address", "", "--json"]
     env = {**os.environ, "FEDCREDIT_PARENT_PID": str(os.getpid())}
-    progress = world["platform_dir"] / "monitoring" / "runs" / NEXT_DAY.isoformat() / "progress.json"
+    progress = world.platform_dir / "monitoring" / "runs" / NEXT_DAY.isoformat() / "progress.json"
     killed = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     wait_until(lambda: progress.exists() and "job" in json.loads(progress.read_text())["banks"].get("bank_a", {}),
                "the interrupted run starting bank_a's job")
@@ -304,7 +226,7 @@ def test_a_run_killed_mid_way_and_started_again_finishes_the_day(first, world):
     summary = json.loads(finished.stdout.decode().strip().splitlines()[-1])
     assert finished.returncode == 0, finished.stderr.decode()[-2000:]
     assert summary["banks"]["bank_a"]["job"] == job and summary["banks"]["bank_a"]["report"] == "done"
-    inbox = _inbox(world)
+    inbox = world.inbox()
     assert len({a["id"] for a in inbox}) == len(inbox)
     assert {a["enterprise"] for a in inbox if a["date"] == NEXT_DAY.isoformat() and a["source"] == "event"} == \
-        {e for _, e, d, _ in expected_event_alerts(world["feed"], world["portfolio"]) if d == NEXT_DAY.isoformat()}
+        {e for _, e, d, _ in expected_event_alerts(world.feed, world.portfolio) if d == NEXT_DAY.isoformat()}
