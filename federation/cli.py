@@ -665,7 +665,8 @@ CardWorkdir = Annotated[Path | None, typer.Option(
 CardSegments = Annotated[list[Path] | None, typer.Option(
     help="Public registration fields (uscc, reg_industry, reg_region, reg_size) for segment metrics, "
          "e.g. the public_records.parquet of publish jobs; repeat per file.")]
-CardDrift = Annotated[Path | None, typer.Option(help="A monitoring (drift) report as a JSON file.")]
+CardDrift = Annotated[Path | None, typer.Option(
+    help="A monitoring (drift) report as a JSON file; default: the newest the platform filed for the model.")]
 CardPublish = Annotated[bool, typer.Option("--publish", help="Publish the generated card for the regulator.")]
 
 
@@ -993,7 +994,8 @@ def monitor_baseline(
 
 @monitor_app.command("report")
 def monitor_report(
-    name: Annotated[str, typer.Option(help="A regulator, operator or platform (its certificate).")],
+    name: Annotated[str, typer.Option(
+        help="A regulator, operator or platform; a bank reads its own (its certificate).")],
     coordinator: CoordinatorAddr,
     certs: CertsDir,
     date: Annotated[str, typer.Option(help="Only this run's reports, YYYY-MM-DD.")] = "",

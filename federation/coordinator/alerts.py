@@ -143,12 +143,16 @@ class AlertBox:
     def pending(self, caller: Identity, sent: set[str]) -> list[Alert]:
         """The caller's unacknowledged alerts not in ``sent``, oldest first, each checked again
         against its loan and current consent (one that fails stays stored, undelivered), with
-        its enterprise's unresolved objections."""
+        its enterprise's unresolved objections. ``sent`` is pruned here to the ids still
+        unacknowledged: a subscription lasts months, and what it remembers must stay bounded
+        by the alerts in flight, not grow with every alert it ever sent."""
         require_role(caller, "receive alerts", Role.BANK)
         with self._sessions() as session:
-            rows = [row for row in session.scalars(
+            unacked = list(session.scalars(
                 select(AlertRow).where(AlertRow.bank == caller.name, AlertRow.acked_at.is_(None))
-                .order_by(AlertRow.created_at, AlertRow.id)) if row.id not in sent]
+                .order_by(AlertRow.created_at, AlertRow.id)))
+        sent.intersection_update({row.id for row in unacked})
+        rows = [row for row in unacked if row.id not in sent]
         ok = self._portfolio.eligible(caller.name, [(row.enterprise, dt.date.fromisoformat(row.run_date),
                                                      row.categories) for row in rows])
         due = [stored_alert(row) for row, eligible in zip(rows, ok) if eligible][:_DELIVERY_BATCH]

@@ -55,7 +55,7 @@ RPC_ROLES: dict[str, frozenset[Role]] = {
     "SubscribeAlerts": frozenset({BANK}),
     "AckAlerts": frozenset({BANK}),
     "SubmitMonitoringReport": frozenset({PLATFORM}),
-    "ListMonitoringReports": frozenset({REGULATOR, OPERATOR, PLATFORM}),
+    "ListMonitoringReports": frozenset({REGULATOR, OPERATOR, PLATFORM, BANK}),
     "RecordCodeRequest": PROTOCOL,
     "Send": PROTOCOL,
     "Receive": PROTOCOL,

@@ -2,7 +2,9 @@
 
 The registry row and the training job come from the coordinator; the holdout predictions
 (``predictions.parquet``) and the owner's model part from the bank agent's work folder;
-segment attributes from public records the platform published to the bank. A model
+segment attributes from public records the platform published to the bank; the drift
+section from the newest monitoring report the platform filed for the model (a bank reads
+its own), unless a report file is given. A model
 package registers its own card sections when imported (``models.model_card.sections``),
 so the package named by the model's kind is imported first.
 """
@@ -20,6 +22,7 @@ import pandas as pd
 
 from federation.files import read_json
 from federation.party.client import CoordinatorClient
+from federation.party.monitoring_calls import monitoring_reports
 from federation.party.secureboost_job import BANK_PART, PREDICTIONS_FILE
 from federation.rpc import coordinator_pb2 as pb
 from models.model_card import build_card, write_card
@@ -45,9 +48,15 @@ def generate_card(client: CoordinatorClient, model_id: str, workdir: Path, segme
     facts = facts_from_registry(
         model, client.get_job(model_id), predictions=pd.read_parquet(predictions_path),
         segments=pd.concat([pd.read_parquet(path) for path in segments]).drop_duplicates("uscc") if segments else None,
-        drift=None if drift is None else json.loads(drift.read_text(encoding="utf-8")),
+        drift=newest_drift(client, model_id) if drift is None else json.loads(drift.read_text(encoding="utf-8")),
         owner_part=read_json(part) if part.exists() else None)
     return build_card(facts)
+
+
+def newest_drift(client: CoordinatorClient, model_id: str) -> dict[str, Any] | None:
+    """The report of the latest night that monitored the model; None before its first."""
+    filed = [report for report in monitoring_reports(client) if report["model_id"] == model_id]
+    return max(filed, key=lambda report: report["date"])["report"] if filed else None
 
 
 def card_after_training(client: CoordinatorClient, job: pb.Job, workdir: Path) -> None:

@@ -125,6 +125,18 @@ def test_an_acknowledged_alert_is_not_sent_again_and_another_banks_ack_does_noth
     assert delivered(service, BANK_A) == []
 
 
+def test_a_subscription_forgets_the_alerts_acknowledged_since_it_sent_them(service):
+    service.portfolio.report(BANK_A, [loan(E1), loan(E2, "L2")])
+    grant(service, E1)
+    grant(service, E2)
+    first, second = event_alert(E1), event_alert(E2)
+    service.alerts.submit(PLATFORM, [first, second])
+    sent = {first.id, second.id}
+    service.alerts.ack(BANK_A, [first.id])
+    assert service.alerts.pending(BANK_A, sent) == []
+    assert sent == {second.id}
+
+
 def test_a_consent_revoked_after_the_run_stops_delivery(service):
     service.portfolio.report(BANK_A, [loan(E1)])
     consent = grant(service, E1)

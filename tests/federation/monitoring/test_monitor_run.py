@@ -159,7 +159,8 @@ def test_the_drift_report_is_filed_and_the_regulator_reads_it(first, world):
 def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_values(first, world, segments,
                                                                                      tmp_path):
     """The page a regulator reviews: the owner's card with segment metrics and the drift of
-    the run above, an approval, exported and rendered in headless Chromium."""
+    the run above (as filed with the coordinator: the bank has no file of the platform's),
+    an approval, exported and rendered in headless Chromium."""
     federation, model = world.federation, world.model
     def args(name: str) -> list[str]:
         return ["--name", name, "--coordinator", federation.target, "--certs", str(federation.certs)]
@@ -167,7 +168,7 @@ def test_the_models_card_with_the_nights_drift_shows_every_section_from_real_val
     drift = report_path(world.platform_dir, DAY, "bank_a")
     runner = CliRunner()
     owner = runner.invoke(app, ["model-card", "show", model, *args("bank_a"), "--workdir", str(world.bank_dir),
-                                *segment_args, "--drift", str(drift), "--publish", "--format", "json"])
+                                *segment_args, "--publish", "--format", "json"])
     assert owner.exit_code == 0, owner.output
     approved = runner.invoke(app, ["approve-model", model, *args("regulator"), "--decision", "conditional",
                                    "--note", "watch the social insurance feed"])
