@@ -37,7 +37,7 @@ from models.monitoring.rules import SEVERITIES
 
 MAX_ALERTS_PER_CALL = 10_000
 MAX_SEALED_BYTES = 4096
-_ID = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"^[0-9a-f]{64}\Z")
 _DELIVERY_BATCH = 1000
 
 
@@ -193,7 +193,7 @@ class AlertBox:
     def file_report(self, caller: Identity, day: str, bank: str, model_id: str, report: dict[str, Any]
                     ) -> MonitoringReportRow:
         require_role(caller, "file monitoring reports", Role.PLATFORM)
-        parse_day(day, "date")
+        day = parse_day(day, "date").isoformat()  # stored as the date filter reads it
         with self._audit.transaction() as session:
             party = session.get(PartyRow, bank)
             if party is None or party.role != Role.BANK.value:

@@ -23,8 +23,8 @@ from federation.security.roles import Role
 from federation.security.tls import Identity
 
 MAX_SEALED_BYTES = 1 << 20
-_WHAT = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_WHAT = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)

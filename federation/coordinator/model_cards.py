@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from federation.coordinator.audit import AuditLog
-from federation.coordinator.errors import InvalidArgument, NotFound, require_role
+from federation.coordinator.errors import InvalidArgument, NotFound, parse_json, require_role
 from federation.coordinator.store import ApprovalRow, ModelCardRow, ModelRow
 from federation.security.roles import Role
 from federation.security.tls import Identity
@@ -47,11 +47,9 @@ class ModelCardRegistry:
         model = self._model(caller, model_id, owner_only=True)
         if len(card_json) > _MAX_CARD:
             raise InvalidArgument(f"card_json is longer than {_MAX_CARD} characters")
+        card = parse_json(card_json, "card_json")
         try:
-            card = json.loads(card_json)
             validate_card(card)
-        except json.JSONDecodeError as exc:
-            raise InvalidArgument(f"card_json is not valid JSON: {exc}") from exc
         except jsonschema.ValidationError as exc:
             where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
             raise InvalidArgument(f"card_json fails the card schema at {where}: {exc.message}") from exc

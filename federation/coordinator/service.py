@@ -6,7 +6,6 @@ what; request fields never override it. Returned rows are detached snapshots.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -23,7 +22,9 @@ from federation.coordinator.code_requests import CodeRequestLog
 from federation.coordinator.consents import ConsentRegistry
 from federation.coordinator.data_use import DataUseIndex, HistoryEntry
 from federation.coordinator.deadlines import DEFAULT_PARTY_DEADLINE_SECONDS, party_deadline
-from federation.coordinator.errors import Conflict, InvalidArgument, NotFound, PermissionDenied, require_role
+from federation.coordinator.errors import (
+    Conflict, InvalidArgument, NotFound, PermissionDenied, parse_json, require_role,
+)
 from federation.coordinator.jobs import JOB_KINDS, State, job_state
 from federation.coordinator.mailbox import Address, Mailbox, StoredMessage
 from federation.coordinator.disclosures import DisclosureRegistry
@@ -60,10 +61,7 @@ def _parse_json_object(text: str, field: str) -> dict[str, Any]:
         return {}
     if len(text) > _MAX_PARAMS:
         raise InvalidArgument(f"{field} is longer than {_MAX_PARAMS} characters")
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidArgument(f"{field} is not valid JSON: {exc}") from exc
+    value = parse_json(text, field)
     if not isinstance(value, dict):
         raise InvalidArgument(f"{field} must be a JSON object")
     return value

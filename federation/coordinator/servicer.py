@@ -14,7 +14,7 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from federation.coordinator.errors import (
-    AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge,
+    AlreadyRelayed, Conflict, CoordinatorError, InvalidArgument, NotFound, PermissionDenied, TooLarge, parse_json,
 )
 from federation.coordinator.authorization import authorize_rpc
 from federation.coordinator.code_requests import CodeRequestEvent
@@ -149,10 +149,7 @@ def audit_summary_to_proto(summary: AuditSummary) -> pb.AuditSummaryResponse:
 
 
 def _parse_report(text: str) -> dict[str, Any]:
-    try:
-        report = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidArgument(f"report_json is not valid JSON: {exc}") from exc
+    report = parse_json(text, "report_json")
     if not isinstance(report, dict):
         raise InvalidArgument("report_json must be a JSON object")
     return report
@@ -192,8 +189,8 @@ def _forward_answers(answers: Iterator[pb.ScoringAnswer], session: ServingSessio
         for answer in answers:
             session.answer(ScoringAnswer(answer.request_id, answer.masked_value, answer.error,
                                          tuple(answer.reason_masked_values)))
-    except grpc.RpcError as exc:
-        log.info("%s's scoring stream ended: %s", session.platform, exc.code().name)
+    except grpc.RpcError:  # server side, a bare RpcError (no code): the call was cancelled or timed out
+        log.info("%s's scoring stream was cancelled or timed out", session.platform)
     finally:
         session.close()
 

@@ -54,6 +54,17 @@ def test_a_disclosure_sealed_to_another_certificate_is_refused(service: Coordina
         service.disclosures.disclose(PLATFORM, wrong)
 
 
+def test_a_name_or_fingerprint_with_a_trailing_newline_is_refused(service: CoordinatorService) -> None:
+    model = _model(service)
+    with pytest.raises(InvalidArgument, match="^what must be"):
+        service.disclosures.disclose(PLATFORM, Disclosure(model, "platform", "regulator", REGULATOR.certificate_sha256,
+                                                          "scorecard_platform_bins\n", b"\x01sealed"))
+    with pytest.raises(InvalidArgument, match="^recipient_sha256 must be"):
+        service.disclosures.disclose(PLATFORM, Disclosure(model, "platform", "regulator",
+                                                          REGULATOR.certificate_sha256 + "\n",
+                                                          "scorecard_platform_bins", b"\x01sealed"))
+
+
 def test_only_a_regulator_receives_and_only_a_part_holder_sends(service: CoordinatorService) -> None:
     model = _model(service)
     with pytest.raises(InvalidArgument, match="'bank_a' is not a registered regulator"):

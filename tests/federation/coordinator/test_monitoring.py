@@ -197,6 +197,16 @@ def test_the_platform_cannot_file_a_score_alert_or_an_event_under_the_wrong_cate
         service.alerts.submit(PLATFORM, [event_alert(E1, category="utilities")])
 
 
+def test_an_alert_id_with_a_trailing_newline_is_refused(service):
+    with pytest.raises(InvalidArgument, match=r"alerts\[0\].id"):
+        service.alerts.submit(PLATFORM, [replace(event_alert(E1), id=event_alert(E1).id + "\n")])
+
+
+def test_a_report_filed_under_a_basic_format_date_is_found_by_its_iso_date(service):
+    service.alerts.file_report(PLATFORM, DAY.strftime("%Y%m%d"), "bank_a", "m1", {"score": {"psi": 0.01}})
+    assert [r.run_date for r in service.alerts.reports(REGULATOR, DAY.isoformat())] == [DAY.isoformat()]
+
+
 def test_drift_reports_are_filed_by_the_platform_and_a_bank_reads_only_its_own(service):
     service.alerts.file_report(PLATFORM, DAY.isoformat(), "bank_a", "m1", {"score": {"psi": 0.01}})
     assert [r.report for r in service.alerts.reports(REGULATOR, "")] == [{"score": {"psi": 0.01}}]
