@@ -187,7 +187,13 @@ class AlertBox:
                 yield alert
             if not batch:
                 with self._changed:
-                    self._changed.wait_for(lambda: self._version != seen, timeout=heartbeat)
+                    self._changed.wait_for(lambda: self._version != seen or not is_active(), timeout=heartbeat)
+
+    def wake_subscribers(self) -> None:
+        """Called when a subscription's call ends, so its server thread returns at once, not at
+        its next heartbeat."""
+        with self._changed:
+            self._changed.notify_all()
 
     # drift reports -----------------------------------------------------------------
     def file_report(self, caller: Identity, day: str, bank: str, model_id: str, report: dict[str, Any]

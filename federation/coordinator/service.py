@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -443,11 +443,19 @@ class CoordinatorService:
         with self._changed:
             return dict(self._versions)
 
-    def wait_for_change(self, seen: dict[str, int], timeout: float) -> dict[str, int]:
-        """Return the versions map once it differs from ``seen`` or ``timeout`` passes."""
+    def wait_for_change(self, seen: dict[str, int], timeout: float, is_active: Callable[[], bool]
+                        ) -> dict[str, int]:
+        """Return the versions map once it differs from ``seen``, ``timeout`` passes or the
+        watcher's call has ended (see ``wake_watchers``)."""
         with self._changed:
-            self._changed.wait_for(lambda: self._versions != seen, timeout=timeout)
+            self._changed.wait_for(lambda: self._versions != seen or not is_active(), timeout=timeout)
             return dict(self._versions)
+
+    def wake_watchers(self) -> None:
+        """Called when a watcher's call ends: it gives its server thread back at once, not at
+        its next heartbeat, so streams opened and cancelled in a burst cannot hold them all."""
+        with self._changed:
+            self._changed.notify_all()
 
     def watch_snapshot(self, caller: Identity, seen: dict[str, int], versions: dict[str, int],
                        first: bool) -> Iterable[JobRow]:

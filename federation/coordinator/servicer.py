@@ -335,11 +335,12 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         left = self._service.presence.connect(caller.name)  # an agent's open stream is its presence
         if not context.add_callback(left):
             left()
+        context.add_callback(self._service.wake_watchers)
         seen = self._service.job_versions()
         for job in self._service.watch_snapshot(caller, seen, seen, first=True):
             yield job_to_proto(job)
         while context.is_active():
-            versions = self._service.wait_for_change(seen, WATCH_HEARTBEAT_SECONDS)
+            versions = self._service.wait_for_change(seen, WATCH_HEARTBEAT_SECONDS, context.is_active)
             for job in self._service.watch_snapshot(caller, seen, versions, first=False):
                 yield job_to_proto(job)
             seen = versions
@@ -391,6 +392,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     @_rpc
     def SubscribeAlerts(self, caller: Identity, request: pb.SubscribeAlertsRequest, context: grpc.ServicerContext
                         ) -> Iterator[pb.Alert]:
+        context.add_callback(self._service.alerts.wake_subscribers)
         for alert in self._service.alerts.stream(caller, context.is_active, WATCH_HEARTBEAT_SECONDS):
             yield alert_to_proto(alert)
 

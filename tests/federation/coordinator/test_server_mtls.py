@@ -120,3 +120,28 @@ def test_reflection_lists_the_coordinator_service(server: str, certs_dir: Path) 
                                               timeout=10)
         names = {s.name for r in responses for s in r.list_services_response.service}
     assert "fedcredit.v1.Coordinator" in names
+
+
+@pytest.mark.parametrize("rpc", ["WatchJobs", "SubscribeAlerts"])
+def test_a_cancelled_stream_gives_its_server_thread_back_before_its_heartbeat(
+        rpc: str, certs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two server threads, both taken by streams that are then cancelled; with an hour-long
+    heartbeat, the next call is served only if the cancellations freed them."""
+    monkeypatch.setattr("federation.coordinator.servicer.WATCH_HEARTBEAT_SECONDS", 3600.0)
+    srv, port = build_server(CoordinatorConfig(certs=certs_dir, store=tmp_path / "store", listen="127.0.0.1:0",
+                                               workers=2))
+    srv.start()
+    channel = secure_channel(f"127.0.0.1:{port}", load_credentials(certs_dir, "bank_a"))
+    try:
+        stub = pb_grpc.CoordinatorStub(channel)
+        stub.Register(pb.RegisterRequest(), timeout=10)
+        request = pb.WatchJobsRequest() if rpc == "WatchJobs" else pb.SubscribeAlertsRequest()
+        streams = [getattr(stub, rpc)(request) for _ in range(2)]
+        for stream in streams:
+            with pytest.raises(grpc.FutureTimeoutError):
+                stream.result(timeout=0.5)  # the stream is open, its handler waiting for news
+            stream.cancel()
+        assert stub.ListJobs(pb.ListJobsRequest(), timeout=30).jobs is not None
+    finally:
+        channel.close()
+        srv.stop(grace=None)
