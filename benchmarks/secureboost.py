@@ -96,7 +96,8 @@ class PhaseTimer:
         public.bucket_sums = self._timed("bucket_sums", public.bucket_sums, self._count)
         secret.decrypt_gh = self._timed("decrypt", secret.decrypt_gh)
 
-    def _count(self, _self: Any, _ciphertexts: Any, bins: np.ndarray, node_masks: list[np.ndarray], *_: Any) -> None:
+    def _count(self, _self: Any, _ciphertexts: Any, bins: np.ndarray, node_masks: list[np.ndarray], *_: Any,
+               **__: Any) -> None:
         self.nodes += len(node_masks)
         self.row_features += sum(int(np.count_nonzero(m)) for m in node_masks) * np.asarray(bins).shape[1]
 

@@ -104,9 +104,14 @@ class PublicContext(Protocol):
     def load_ciphertexts(self, data: bytes) -> Ciphertexts: ...
 
     def bucket_sums(
-        self, ciphertexts: Ciphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int
+        self, ciphertexts: Ciphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int,
+        keep: np.ndarray | None = None,
     ) -> list[Ciphertexts]:
-        """Per node, encrypted (g, h) sums at index ``feature * n_bins + bin``, re-randomized."""
+        """Per node, encrypted (g, h) sums at index ``feature * n_bins + bin``, re-randomized.
+
+        ``keep`` names the buckets rows can fall in, in the order to return them; the rest
+        are zero by construction and are neither summed, sent nor decrypted. A row in a
+        bucket outside ``keep`` is an error, never a silently dropped instance."""
         ...
 
 
@@ -153,12 +158,14 @@ def check_same_key(expected: bytes, ciphertexts: Ciphertexts) -> None:
 
 
 def check_bucket_request(
-    n: int, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Validate the platform's own inputs; returns C-contiguous uint8 bins and bool masks.
+    n: int, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """Validate the platform's own inputs; returns C-contiguous uint8 bins, bool masks and
+    the layout indices to return (all of them when ``keep`` is None).
 
     A bin index outside ``[0, n_bins)`` would silently drop instances from every sum,
-    so it is an error rather than something to clip.
+    so it is an error rather than something to clip. Whether rows fall only in kept
+    buckets is :func:`check_rows_kept`, which a backend runs when its bins change.
     """
     bins = np.asarray(bins)
     if bins.ndim != 2 or bins.shape[0] != n:
@@ -175,4 +182,22 @@ def check_bucket_request(
         if mask.shape != (n,) or mask.dtype != np.bool_:
             raise ValueError(f"each node mask must be a bool array of shape ({n},)")
         masks.append(mask)
-    return np.ascontiguousarray(bins, dtype=np.uint8), masks
+    width = bins.shape[1] * n_bins
+    if keep is None:
+        return np.ascontiguousarray(bins, dtype=np.uint8), masks, np.arange(width)
+    keep = np.asarray(keep)
+    if keep.ndim != 1 or not np.issubdtype(keep.dtype, np.integer):
+        raise ValueError("keep must be a 1-D array of bucket indices")
+    if keep.size and (keep.min() < 0 or keep.max() >= width or len(np.unique(keep)) != len(keep)):
+        raise ValueError(f"keep must hold distinct bucket indices in [0, {width})")
+    return np.ascontiguousarray(bins, dtype=np.uint8), masks, keep.astype(np.int64)
+
+
+def check_rows_kept(bins: np.ndarray, n_bins: int, keep: np.ndarray) -> None:
+    """Refuse bins with a row in a bucket outside ``keep``: its sums would go missing."""
+    kept = np.zeros(bins.shape[1] * n_bins, dtype=bool)
+    kept[keep] = True
+    used = bins.astype(np.int64) + np.arange(bins.shape[1]) * n_bins
+    if used.size and not kept[used].all():
+        feature = int(np.flatnonzero(~kept[used].all(axis=0))[0])
+        raise ValueError(f"a row of feature column {feature} falls in a bucket that is not kept")

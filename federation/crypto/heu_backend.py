@@ -1,11 +1,13 @@
 """SecretFlow HEU (C++, multi-threaded): Okamoto-Uchiyama or Paillier (DJN variant).
 
-The platform's histogram is HEU's ``batch_feature_wise_bucket_sum`` (C++, no Python per
-ciphertext), over pairs of features for large nodes (``federation.crypto.pair_sums``).
+The platform's histogram is HEU's ``batch_feature_wise_bucket_sum`` and ``batch_select_sum``
+(C++, no Python per ciphertext), through the joint cells of feature groups for large
+enough nodes (``federation.crypto.joint_cells``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -22,12 +24,13 @@ from federation.crypto.backend import (
     Kind,
     check_bucket_request,
     check_key_bits,
+    check_rows_kept,
     check_same_key,
     key_id,
     nominal_security_bits,
 )
 from federation.crypto.encoding import FixedPointPacking
-from federation.crypto.pair_sums import Piece, bucket_sum_pieces
+from federation.crypto.joint_cells import JointCellPlan, Piece, bucket_sum_pieces
 
 Schema = Literal["ou", "zpaillier"]
 LIBRARY = f"sf-heu {version('sf-heu')}"
@@ -75,6 +78,7 @@ class HeuPublicContext:
     kit: hnp.DestinationHeKit = field(init=False, repr=False)
     key_id: bytes = field(init=False)
     _encoder: phe.BigintEncoder = field(init=False, repr=False)
+    _plan: tuple[bytes, JointCellPlan] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_key_bits(self.key_bits)
@@ -119,33 +123,55 @@ class HeuPublicContext:
         return ciphertexts
 
     def bucket_sums(
-        self, ciphertexts: HeuCiphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int
+        self, ciphertexts: HeuCiphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int,
+        keep: np.ndarray | None = None,
     ) -> list[HeuCiphertexts]:
-        """Large enough nodes are summed through pairs of features whose joint cells fit
-        HEU's 128 buckets (``federation.crypto.pair_sums``: one addition per instance serves
-        two features), everything else feature by feature.
+        """Large enough nodes are summed through the joint cells of feature groups
+        (``federation.crypto.joint_cells``: one addition per instance serves a group),
+        everything else feature by feature.
 
         Sums are re-randomized with a fresh encryption of zero: HEU's raw output is
         deterministic, and a one-instance bucket would be byte-identical to that instance's
         ciphertext, which the relay sees on the way in."""
         check_same_key(self.key_id, ciphertexts)
-        bins, masks = check_bucket_request(len(ciphertexts), bins, node_masks, n_bins)
+        bins, masks, keep = check_bucket_request(len(ciphertexts), bins, node_masks, n_bins, keep)
         if n_bins > MAX_HEU_BINS:
             raise ValueError(f"HEU supports at most {MAX_HEU_BINS} bins, got {n_bins}")
         if not masks:
             return []
-        pieces = bucket_sum_pieces(self.kit.evaluator(), ciphertexts.array, bins, masks, n_bins)
-        width = bins.shape[1] * n_bins
-        return [HeuCiphertexts(self._rerandomized(node, width), self.key_id, self.scheme) for node in pieces]
+        pieces = bucket_sum_pieces(self.kit.evaluator(), ciphertexts.array, bins, masks, n_bins,
+                                   self._joint_cell_plan(bins, n_bins, keep))
+        position = np.full(bins.shape[1] * n_bins, -1, dtype=np.int64)
+        position[keep] = np.arange(len(keep))
+        return [HeuCiphertexts(self._rerandomized(node, position, len(keep)), self.key_id, self.scheme)
+                for node in pieces]
 
-    def _rerandomized(self, pieces: list[Piece], width: int) -> hnp.CiphertextArray:
-        """One node's sums, each row times its own fresh encryption of zero."""
+    def _joint_cell_plan(self, bins: np.ndarray, n_bins: int, keep: np.ndarray) -> JointCellPlan:
+        """The plan for these bins, rebuilt only when they change (once per tree at most: a
+        training job's bins are fixed, a tree may sample other features)."""
+        digest = hashlib.blake2b(bins.tobytes() + keep.tobytes() + struct.pack(">HII", n_bins, *bins.shape)).digest()
+        if self._plan is None or self._plan[0] != digest:
+            check_rows_kept(bins, n_bins, keep)
+            live: list[list[int]] = [[] for _ in range(bins.shape[1])]
+            for index in keep.tolist():
+                live[index // n_bins].append(index % n_bins)
+            self._plan = (digest, JointCellPlan(bins, live, n_bins))
+        return self._plan[1]
+
+    def _rerandomized(self, pieces: list[Piece], position: np.ndarray, width: int) -> hnp.CiphertextArray:
+        """One node's kept sums, in order, each times its own fresh encryption of zero.
+
+        ``position`` maps a layout row to its place in the output, -1 for rows left out."""
         evaluator = self.kit.evaluator()
         out = self._fresh_zeros(width)
-        if len(pieces) == 1 and pieces[0][0] == list(range(width)):
-            return evaluator.add(pieces[0][1], out)
         for rows, sums in pieces:
-            out[rows] = evaluator.add(sums, out[rows])
+            places = position[rows]
+            chosen = np.flatnonzero(places >= 0)
+            if len(chosen) == len(rows) and np.array_equal(places, np.arange(width)):
+                return evaluator.add(sums, out)
+            if len(chosen):
+                targets = places[chosen].tolist()
+                out[targets] = evaluator.add(sums[chosen.tolist()], out[targets])
         return out
 
     def _fresh_zeros(self, count: int) -> hnp.CiphertextArray:
@@ -164,7 +190,7 @@ class HeuSecretContext:
         check_same_key(self.public.key_id, sums)
         encoder = phe.BigintEncoder(self.kit.get_schema())
         plain = self.kit.decryptor().decrypt(sums.array).to_numpy(encoder)
-        return self.public.packing.unpack(plain[:, 0].tolist())
+        return self.public.packing.unpack(plain.ravel().tolist())
 
     def to_bytes(self) -> bytes:
         public = self.public._payload()

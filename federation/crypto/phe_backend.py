@@ -21,6 +21,7 @@ from federation.crypto.backend import (
     EnvelopeError,
     Kind,
     check_bucket_request,
+    check_rows_kept,
     check_key_bits,
     check_same_key,
     key_id,
@@ -105,25 +106,29 @@ class PhePublicContext:
         return ciphertexts
 
     def bucket_sums(
-        self, ciphertexts: PheCiphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int
+        self, ciphertexts: PheCiphertexts, bins: np.ndarray, node_masks: list[np.ndarray], n_bins: int,
+        keep: np.ndarray | None = None,
     ) -> list[PheCiphertexts]:
         """Products mod n^2. Each bucket starts from a fresh Enc(0), so no output equals an
         input ciphertext the relay has seen, and empty buckets look like full ones."""
         check_same_key(self.key_id, ciphertexts)
-        bins, masks = check_bucket_request(len(ciphertexts), bins, node_masks, n_bins)
+        bins, masks, keep = check_bucket_request(len(ciphertexts), bins, node_masks, n_bins, keep)
+        check_rows_kept(bins, n_bins, keep)
         nsquare = gmpy2.mpz(self.public_key.nsquare)
         n_features = bins.shape[1]
         offsets = np.arange(n_features, dtype=np.int64) * n_bins
         result = []
         for mask in masks:
             members = np.flatnonzero(mask)
-            sums = [gmpy2.mpz(self.public_key.raw_encrypt(0)) for _ in range(n_features * n_bins)]
+            sums = [gmpy2.mpz(1)] * (n_features * n_bins)  # Enc(0) without randomness: never sent
+            for k in keep.tolist():
+                sums[k] = gmpy2.mpz(self.public_key.raw_encrypt(0))
             slots = (bins[members].astype(np.int64) + offsets).tolist()
             for instance_slots, instance in zip(slots, members.tolist()):
                 c = ciphertexts.values[instance]
                 for slot in instance_slots:
                     sums[slot] = sums[slot] * c % nsquare
-            result.append(PheCiphertexts(sums, self.key_id, self.ciphertext_width))
+            result.append(PheCiphertexts([sums[k] for k in keep.tolist()], self.key_id, self.ciphertext_width))
         return result
 
 

@@ -49,5 +49,6 @@ class EncryptedHistogramServer:
         masks = np.unpackbits(np.frombuffer(packed_masks, dtype=np.uint8), count=n_nodes * rows)
         node_masks = list(masks.reshape(n_nodes, rows).astype(bool))
         sums = self._public.bucket_sums(self._ciphertexts, self._bins[:, self._features], node_masks,
-                                        self._layout.n_bins)
+                                        self._layout.n_bins, keep=self._layout.live_buckets(self._features))
         return [s.to_bytes() for s in sums]
+

@@ -173,12 +173,14 @@ class RemotePlatform:
         if len(reply.blobs) != len(node_masks):
             raise MessageFormatError(f"{len(reply.blobs)} histograms for {len(node_masks)} nodes")
         shape = (len(self._features), self.layout.n_bins)
+        live = self.layout.live_buckets(self._features)
         out = []
         for payload in reply.blobs:
             sums = self._secret.public.load_ciphertexts(payload)
-            if len(sums) != shape[0] * shape[1]:
-                raise MessageFormatError(f"a histogram of {len(sums)} sums, expected {shape[0] * shape[1]}")
-            grad, hess = self._secret.decrypt_gh(sums)
+            if len(sums) != len(live):
+                raise MessageFormatError(f"a histogram of {len(sums)} sums, expected {len(live)}")
+            grad, hess = np.zeros(shape[0] * shape[1]), np.zeros(shape[0] * shape[1])
+            grad[live], hess[live] = self._secret.decrypt_gh(sums)
             out.append(Histogram(self._features, grad.reshape(shape), hess.reshape(shape)))
         return out
 

@@ -103,3 +103,38 @@ def test_bin_index_outside_n_bins_is_refused(keys) -> None:
 
     with pytest.raises(ValueError, match="bin indices"):
         keys.public.bucket_sums(keys.public.encrypt_gh(g, h), bins, [np.ones(N, dtype=bool)], BINS)
+
+
+def test_kept_buckets_come_back_in_the_order_asked(keys) -> None:
+    g, h = gradients(9)
+    rng = np.random.default_rng(10)
+    bins = rng.choice([0, 2, BINS - 1], size=(N, FEATURES)).astype(np.uint8)
+    mask = rng.random(N) < 0.7
+    keep = np.array([j * BINS + b for j in reversed(range(FEATURES)) for b in (BINS - 1, 0, 2)])
+
+    [sums] = keys.public.bucket_sums(keys.public.encrypt_gh(g, h), bins, [mask], BINS, keep=keep)
+    got_g, got_h = keys.secret.decrypt_gh(sums)
+
+    assert len(sums) == len(keep)
+    np.testing.assert_allclose(got_g, exact_sums(g, bins, mask, BINS)[keep], rtol=0, atol=TOL)
+    np.testing.assert_allclose(got_h, exact_sums(h, bins, mask, BINS)[keep], rtol=0, atol=TOL)
+
+
+@pytest.mark.parametrize("keep", [[0, 0], [FEATURES * BINS], [-1], [[0, 1]]])
+def test_malformed_kept_buckets_are_refused(keys, keep: list) -> None:
+    g, h = gradients(11)
+    bins = np.zeros((N, FEATURES), dtype=np.uint8)
+
+    with pytest.raises(ValueError, match="keep"):
+        keys.public.bucket_sums(keys.public.encrypt_gh(g, h), bins, [np.ones(N, dtype=bool)], BINS,
+                                keep=np.array(keep))
+
+
+def test_a_row_in_a_bucket_not_kept_is_refused(keys) -> None:
+    g, h = gradients(12)
+    bins = np.zeros((N, FEATURES), dtype=np.uint8)
+    bins[N // 2, FEATURES - 1] = 1
+    keep = np.arange(FEATURES) * BINS
+
+    with pytest.raises(ValueError, match=f"feature column {FEATURES - 1} .* not kept"):
+        keys.public.bucket_sums(keys.public.encrypt_gh(g, h), bins, [np.ones(N, dtype=bool)], BINS, keep=keep)

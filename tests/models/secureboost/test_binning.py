@@ -156,3 +156,30 @@ def test_layout_reveals_no_edges_or_categories():
     )
     layout = json.dumps(Binner(max_bin=16).fit(frame).layout.to_dict())
     assert "mining" not in layout and "income" not in layout and "12345" not in layout
+
+
+def test_live_buckets_are_value_bins_other_bin_and_missing_bin():
+    frame = pd.DataFrame({
+        "flag": [0.0, 1.0] * 30,
+        "count": [0.0, 1.0, 2.0, np.nan] * 15,
+        "size": pd.Categorical(["micro"] * 40 + ["small"] * 19 + ["large"]),
+    })
+    layout = Binner(max_bin=8).fit(frame).layout
+    n = layout.n_bins
+
+    live = layout.live_buckets(np.array([2, 0, 1]))
+
+    assert live.tolist() == [0, 1, layout.other_bin, n + 0, n + 1, 2 * n + 0, 2 * n + 1, 2 * n + 2, 2 * n + 8]
+
+
+def test_every_training_row_falls_in_a_live_bucket():
+    rng = np.random.default_rng(3)
+    values = rng.poisson(2.0, 2_000).astype(float)
+    values[::7] = np.nan
+    frame = pd.DataFrame({"x": values, "y": rng.normal(size=2_000),
+                          "c": pd.Categorical(rng.choice(list("abcdefghij"), 2_000, p=[0.5] + [0.5 / 9] * 9))})
+    binner = Binner(max_bin=6).fit(frame)
+    layout = binner.layout
+    codes = binner.transform(frame).astype(np.int64) + np.arange(3) * layout.n_bins
+
+    assert set(codes.ravel()) <= set(layout.live_buckets(np.arange(3)).tolist())

@@ -49,3 +49,4 @@ def test_the_platform_half_receives_no_plaintext_gradient(monkeypatch: pytest.Mo
     assert len(wire) > 32 * len(y)
     for encoded in (grad.tobytes(), grad.astype(np.float64).tobytes(), y.astype(np.int8).tobytes()):
         assert encoded[:64] not in wire
+
