@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pandas as pd
 
 from federation.coordinator.jobs import State
@@ -105,41 +104,21 @@ def day_event_alerts(bank: str, monitored: Mapping[str, Sequence[str]], feed: pd
 
 
 class _Presence:
-    """A job stream held open for as long as the run lasts, reopened when it breaks (a
-    coordinator restart), so the coordinator sees the run's identity present; the jobs
-    it streams are ignored, the run follows its own."""
+    """The run's job stream held open, from a thread of its own, for as long as the run lasts
+    (``CoordinatorClient.follow_jobs``); the jobs it streams are ignored, the run follows its own."""
 
     def __init__(self, client: CoordinatorClient) -> None:
-        self._client = client
         self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._stream = client.watch_jobs()  # opened here, before the run files or submits anything
-        self._thread = threading.Thread(target=self._hold, name="monitor-presence", daemon=True)
+        self._thread = threading.Thread(target=client.follow_jobs, args=(self._stop, lambda job: None),
+                                        name="monitor-presence", daemon=True)
 
     def __enter__(self) -> "_Presence":
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._stop.set()
-            self._stream.cancel()
+        self._stop.set()
         self._thread.join(timeout=30)
-
-    def _hold(self) -> None:
-        while True:
-            try:
-                for _ in self._stream:
-                    pass
-            except grpc.RpcError as exc:
-                if not self._stop.is_set():
-                    log.warning("job stream from coordinator ended (%s); reopening", exc.code().name)
-            if self._stop.wait(1.0):
-                return
-            with self._lock:
-                if self._stop.is_set():
-                    return
-                self._stream = self._client.watch_jobs()
 
 
 class MonitoringRun:

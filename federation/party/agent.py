@@ -98,19 +98,7 @@ class PartyAgent:
         """Register, then follow the job stream until ``stop`` is set, reconnecting as needed."""
         self.client.register(self._labels())
         log.info("%s registered as %s with %d rows", self.client.name, self.role.value, len(self.table.ids))
-        while not stop.is_set():
-            stream = self.client.watch_jobs()
-            stopper = threading.Thread(target=lambda: (stop.wait(), stream.cancel()), daemon=True)
-            stopper.start()
-            try:
-                for job in stream:
-                    self._maybe_start(job)
-            except grpc.RpcError as exc:
-                if exc.code() == grpc.StatusCode.CANCELLED and stop.is_set():
-                    break
-                log.warning("job stream from coordinator ended (%s); reconnecting", exc.code().name)
-                stop.wait(1.0)
-                self._reregister(stop)
+        self.client.follow_jobs(stop, self._maybe_start, on_reconnect=lambda: self._reregister(stop))
 
     def _labels(self) -> dict[str, str]:
         return {"role": self.role.value, "rows": str(len(self.table.ids)), **self._extra_labels}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -180,6 +181,26 @@ class CoordinatorClient:
     def watch_jobs(self) -> Iterator[pb.Job]:
         """Jobs involving this party; the stream ends when the coordinator goes away."""
         return self._stub.WatchJobs(pb.WatchJobsRequest())
+
+    def follow_jobs(self, stop: threading.Event, on_job: Callable[[pb.Job], None],
+                    on_reconnect: Callable[[], None] | None = None) -> None:
+        """Hold the job stream until ``stop`` is set, reopening it when it breaks (a coordinator
+        restart): the coordinator counts a party present only while it has one open, and fails
+        a job whose party stays away past its deadline."""
+        while not stop.is_set():
+            stream = self.watch_jobs()
+            stopper = threading.Thread(target=lambda: (stop.wait(), stream.cancel()), daemon=True)
+            stopper.start()
+            try:
+                for job in stream:
+                    on_job(job)
+            except grpc.RpcError as exc:
+                if exc.code() == grpc.StatusCode.CANCELLED and stop.is_set():
+                    return
+                log.warning("job stream from coordinator ended (%s); reconnecting", exc.code().name)
+                stop.wait(1.0)
+                if on_reconnect is not None:
+                    on_reconnect()
 
     def report(self, job_id: str, state: State, detail: str = "", result: dict[str, Any] | None = None) -> pb.Job:
         request = pb.ReportStatusRequest(job_id=job_id, state=state_to_proto(state), detail=detail,
