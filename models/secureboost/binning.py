@@ -75,8 +75,9 @@ class BinLayout:
         training row can fall in: the value bins, the *other* bin of a categorical feature
         and the missing bin of a feature that had missing values.
 
-        The rest of a histogram is zero by construction, so the platform neither sums, sends
-        nor has the bank decrypt them (a third of the buckets of flags and small counts).
+        The rest of a histogram is zero by construction, so the platform neither sums nor
+        sends them and the bank does not decrypt them: flags and small counts use only a few
+        of their ``n_bins``.
         """
         rows = []
         for position, feature in enumerate(np.asarray(features, dtype=np.int64)):

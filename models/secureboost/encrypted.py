@@ -51,4 +51,3 @@ class EncryptedHistogramServer:
         sums = self._public.bucket_sums(self._ciphertexts, self._bins[:, self._features], node_masks,
                                         self._layout.n_bins, keep=self._layout.live_buckets(self._features))
         return [s.to_bytes() for s in sums]
-
