@@ -101,8 +101,8 @@ class JointCellPlan:
                 digit = np.zeros(256, dtype=np.int64)
                 digit[list(codes)] = np.arange(len(codes))
                 cell = cell * len(codes) + digit[bins[:, feature]]
-            self._cells.append(cell)
-            self._order.append(np.argsort(cell, kind="stable"))
+            self._cells.append(cell.astype(np.int32))
+            self._order.append(np.argsort(cell, kind="stable").astype(np.int32))
 
     def cell_lists(self, group: int, mask: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
         """The cells of ``group`` holding rows of the node, and those rows per cell (HEU wants
