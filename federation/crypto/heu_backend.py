@@ -149,7 +149,10 @@ class HeuPublicContext:
     def _joint_cell_plan(self, bins: np.ndarray, n_bins: int, keep: np.ndarray) -> JointCellPlan:
         """The plan for these bins, rebuilt only when they change (once per tree at most: a
         training job's bins are fixed, a tree may sample other features)."""
-        digest = hashlib.blake2b(bins.tobytes() + keep.tobytes() + struct.pack(">HII", n_bins, *bins.shape)).digest()
+        hasher = hashlib.blake2b(struct.pack(">HII", n_bins, *bins.shape))
+        hasher.update(bins)
+        hasher.update(np.ascontiguousarray(keep))
+        digest = hasher.digest()
         if self._plan is None or self._plan[0] != digest:
             check_rows_kept(bins, n_bins, keep)
             live: list[list[int]] = [[] for _ in range(bins.shape[1])]
@@ -167,8 +170,6 @@ class HeuPublicContext:
         for rows, sums in pieces:
             places = position[rows]
             chosen = np.flatnonzero(places >= 0)
-            if len(chosen) == len(rows) and np.array_equal(places, np.arange(width)):
-                return evaluator.add(sums, out)
             if len(chosen):
                 targets = places[chosen].tolist()
                 out[targets] = evaluator.add(sums[chosen.tolist()], out[targets])
