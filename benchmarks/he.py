@@ -43,10 +43,13 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
+def timed(fn: Callable[[], T]) -> tuple[T, float, float]:
+    """The result, the wall seconds, and the cores kept busy (CPU seconds over wall seconds):
+    whether a kernel already uses every core decides whether sharding it can pay."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return result, time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return result, wall, (time.process_time() - cpu) / max(wall, 1e-9)
 
 
 def synthetic(n: int, features: int, bins: int, nodes: int, seed: int) -> dict[str, Any]:
@@ -83,16 +86,16 @@ def exact_sums(values: np.ndarray, bins: np.ndarray, mask: np.ndarray, n_bins: i
 def bench_backend(name: str, data: dict[str, Any], n_bins: int) -> dict[str, Any]:
     g, h, bins, masks = data["g"], data["h"], data["bins"], data["masks"]
     backend = get_backend(name)
-    (public, secret), keygen_s = timed(lambda: backend.generate(2048))
+    (public, secret), keygen_s, _ = timed(lambda: backend.generate(2048))
     log(f"{name}: keygen {keygen_s:.1f}s")
-    ciphertexts, encrypt_s = timed(lambda: public.encrypt_gh(g, h))
+    ciphertexts, encrypt_s, encrypt_cores = timed(lambda: public.encrypt_gh(g, h))
     log(f"{name}: encrypt {len(g)} in {encrypt_s:.1f}s")
-    wire, serialize_s = timed(ciphertexts.to_bytes)
+    wire, serialize_s, _ = timed(ciphertexts.to_bytes)
     platform = backend.load_public(public.to_bytes())
-    received, load_s = timed(lambda: platform.load_ciphertexts(wire))
-    sums, bucket_s = timed(lambda: platform.bucket_sums(received, bins, masks, n_bins))
+    received, load_s, _ = timed(lambda: platform.load_ciphertexts(wire))
+    sums, bucket_s, bucket_cores = timed(lambda: platform.bucket_sums(received, bins, masks, n_bins))
     log(f"{name}: bucket sums {bucket_s:.1f}s")
-    decrypted, decrypt_s = timed(lambda: [secret.decrypt_gh(node_sums) for node_sums in sums])
+    decrypted, decrypt_s, decrypt_cores = timed(lambda: [secret.decrypt_gh(node_sums) for node_sums in sums])
     errors, exact_errors, scale = [], [], []
     for (got_g, got_h), mask in zip(decrypted, masks):
         for got, values in ((got_g, g), (got_h, h)):
@@ -111,6 +114,8 @@ def bench_backend(name: str, data: dict[str, Any], n_bins: int) -> dict[str, Any
         "bucket_sums_s": round(bucket_s, 3),
         "decrypt_s": round(decrypt_s, 3),
         "sums_mb": round(sum(len(s.to_bytes()) for s in sums) / 1e6, 2),
+        "cores_busy": {"encrypt": round(encrypt_cores, 2), "bucket_sums": round(bucket_cores, 2),
+                       "decrypt": round(decrypt_cores, 2)},
         "max_abs_err": float(max(errors)),
         "max_rel_err": float(max(errors) / max(scale)),
         "max_abs_err_vs_exact": float(max(exact_errors)),
@@ -129,17 +134,17 @@ def bench_ckks(data: dict[str, Any], n_bins: int) -> dict[str, Any]:
         context.generate_galois_keys()
         return context
 
-    context, keygen_s = timed(make_context)
+    context, keygen_s, _ = timed(make_context)
     chunks = range(0, len(g), CKKS_SLOTS)
-    encrypted, encrypt_s = timed(
+    encrypted, encrypt_s, _ = timed(
         lambda: [ts.ckks_vector(context, values[i : i + CKKS_SLOTS].tolist()) for values in (g, h) for i in chunks]
     )
     public = context.copy()
     public.make_context_public()
     wire = sum(len(c.serialize()) for c in encrypted)
     mask = (masks[0] & (bins[:, 0] == 0))[:CKKS_SLOTS]
-    product, mul_s = timed(lambda: encrypted[0] * mask.astype(np.float64).tolist())
-    total, sum_s = timed(product.sum)
+    product, mul_s, _ = timed(lambda: encrypted[0] * mask.astype(np.float64).tolist())
+    total, sum_s, _ = timed(product.sum)
     error = abs(total.decrypt()[0] - float(np.sum(g[:CKKS_SLOTS][mask])))
     buckets = len(masks) * bins.shape[1] * n_bins
     per_bucket = 2 * (len(chunks) * mul_s + sum_s)
