@@ -25,7 +25,7 @@ from federation.party.client import job_summary
 from federation.party.online_scoring import OnlineScorer
 from federation.party.portrait import build_portrait
 from federation.party.scoring_job import SCORES_FILE
-from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
+from federation.party.training import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
 from models.portrait.html import render_html
 from models.scoring.reference import plaintext_scores

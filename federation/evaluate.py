@@ -25,7 +25,7 @@ import pandas as pd
 from federation.data import PartyTable, load_table
 from federation.launcher import LocalFederation, PartySpec
 from federation.party.client import job_summary
-from federation.party.secureboost_job import PREDICTIONS_FILE
+from federation.party.training import PREDICTIONS_FILE
 from federation.security.roles import Role
 from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
 from models.scorecard import ScorecardClassifier

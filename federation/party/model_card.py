@@ -23,7 +23,7 @@ import pandas as pd
 from federation.files import read_json
 from federation.party.client import CoordinatorClient
 from federation.party.monitoring_calls import monitoring_reports
-from federation.party.secureboost_job import BANK_PART, PREDICTIONS_FILE
+from federation.party.training import BANK_PART, PREDICTIONS_FILE
 from federation.rpc import coordinator_pb2 as pb
 from models.model_card import build_card, write_card
 from models.model_card.facts import facts_from_registry

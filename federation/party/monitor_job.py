@@ -40,7 +40,7 @@ from federation.party.channel import RelayChannel
 from federation.party.data_use import record_data_use
 from federation.party.monitoring_calls import monitored_enterprises, submit_alerts
 from federation.party.monitoring_state import BankMonitoringState
-from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
+from federation.party.training import BANK_PART, PLATFORM_PART
 from federation.rpc import coordinator_pb2 as pb
 from federation.scaleout.executor import ShardExecutor, shard_executor
 from federation.security.roles import Role

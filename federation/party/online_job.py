@@ -25,7 +25,7 @@ from federation.party.agent import JOB_ID, JobContext
 from federation.party.alignment import aligned_rows, platform_rows
 from federation.party.channel import RelayChannel
 from federation.party.consent import check_consent, job_scope
-from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
+from federation.party.training import BANK_PART, PLATFORM_PART
 from federation.security.roles import Role
 from models.portrait.reasons import split_groups
 from models.scorecard.stored import ScorecardHalf

@@ -20,7 +20,7 @@ from scipy.special import expit
 from federation.files import read_json
 from federation.party.client import CoordinatorClient
 from federation.party.online_job import INDEX_FILE, MASKS_FILE, online_dir
-from federation.party.secureboost_job import BANK_PART
+from federation.party.training import BANK_PART
 from models.portrait.reasons import group_contributions
 from models.scoring.drift import aligned_for_scoring
 from models.scoring.model_kind import SCORECARD, stored_kind

@@ -17,7 +17,7 @@ import pandas as pd
 from federation.files import read_json
 from federation.governance.disclosure import context_of, open_sealed, recipient_certificate, seal
 from federation.party.client import CoordinatorClient
-from federation.party.scorecard_job import PLATFORM_PART
+from federation.party.training import PLATFORM_PART
 from federation.rpc import coordinator_pb2 as pb
 from federation.security.tls import identity_from_pem
 from models.scorecard.points import platform_bins_table

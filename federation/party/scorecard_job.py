@@ -29,16 +29,23 @@ import secrets
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from federation.files import write_atomic, write_json
 from federation.party.agent import JobContext
-from federation.party.alignment import aligned_rows, platform_rows
+from federation.party.alignment import platform_rows
 from federation.party.channel import RelayChannel
 from federation.party.consent import check_consent, job_scope
-from federation.party.secureboost_job import KEY_FILE, _key_pair, _part_entry
-from federation.files import write_atomic, write_json
+from federation.party.training import (
+    BANK_PART,
+    DEFAULT_ENCRYPTION,
+    KEY_FILE,
+    PLATFORM_PART,
+    bank_training_rows,
+    holdout_metrics,
+    key_pair,
+    part_entry,
+)
 from federation.security.roles import Role
-from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
 from models.scorecard import ScorecardClassifier
 from models.scorecard.ciphers import BankCipher, EncryptedBank
 from models.scorecard.platform import LocalPlatform
@@ -47,10 +54,6 @@ from models.secureboost.messages import Message, pack_ints, unpack_ints
 
 KIND = "scorecard"
 CHANNEL = "sc"
-PREDICTIONS_FILE = "predictions.parquet"
-BANK_PART = "bank.json"
-PLATFORM_PART = "platform.json"
-DEFAULT_ENCRYPTION = "heu-ou"
 PLATFORM_MIN_BIN_SIZE = 20
 MASK_SEED_FILE = "mask_seed.bin"
 
@@ -72,42 +75,33 @@ def bank_scorecard(context: JobContext) -> dict[str, Any]:
     if model_params["encryption"] is None:
         raise ValueError("a federated job never sends labels in the clear: name an HE backend")
     model = ScorecardClassifier(**model_params)
-    psi_job = str(context.params.get("psi_job", ""))
-    aligned = aligned_rows(context, psi_job)
-    labels = context.table.labels[aligned["bank_row"].to_numpy()]
-    holdout = context.params.get("holdout")
-    train_rows, test_rows = np.arange(len(aligned)), np.arange(0)
-    if holdout is not None:
-        train_rows, test_rows = holdout_rows(labels, HoldoutSpec.from_dict(holdout))
-    train, test = aligned.iloc[train_rows], aligned.iloc[test_rows]
+    rows = bank_training_rows(context)
+    train, test = rows.train, rows.test
     channel = RelayChannel(context, context.peer(Role.PLATFORM), CHANNEL, keep_first=True)
     transport = ChannelTransport(channel)
 
     def connect(cipher: BankCipher) -> RemotePlatform:
-        setup = Message("setup", {"psi_job": psi_job, "max_prebins": model.max_prebins,
+        setup = Message("setup", {"psi_job": rows.psi_job, "max_prebins": model.max_prebins,
                                   "min_bin_size": model.min_bin_size},
                         (pack_ints(train["platform_handle"]), pack_ints(test["platform_handle"])))
         Message.from_bytes(transport.exchange(setup.to_bytes()), expect="setup")
         return RemotePlatform(transport, cipher)
 
     features = context.table.features
-    cipher = EncryptedBank(_key_pair(context.workdir / KEY_FILE, str(model_params["encryption"]), model.key_bits))
-    model.fit_with(features.iloc[train["bank_row"]], labels[train_rows], connect, cipher)
+    cipher = EncryptedBank(key_pair(context.workdir / KEY_FILE, str(model_params["encryption"]), model.key_bits))
+    model.fit_with(features.iloc[train["bank_row"]], rows.labels[rows.train_rows], connect, cipher)
     platform = model.remote_
-    metrics: dict[str, Any] = {"n_intersection": len(aligned), "n_train": len(train), "n_test": len(test),
-                               "n_iter": model.n_iter_, "converged": model.converged_,
-                               "bank_features": len(model.bank_binnings_),
-                               "platform_features": len(model.platform_features_)}
+    metrics: dict[str, Any] = rows.counts() | {"n_iter": model.n_iter_, "converged": model.converged_,
+                                               "bank_features": len(model.bank_binnings_),
+                                               "platform_features": len(model.platform_features_)}
     if len(test):
         scores = model.bank_decision(features.iloc[test["bank_row"]]) + platform.holdout(len(test))
-        pd.DataFrame({"id": test["id"].to_numpy(), "label": labels[test_rows], "score": scores}).to_parquet(
-            context.workdir / PREDICTIONS_FILE)
-        metrics |= {"auc": auc(labels[test_rows], scores), "ks": ks(labels[test_rows], scores)}
+        metrics |= holdout_metrics(context, rows, scores)
     platform.close()
     part = context.models_dir / context.job.id / BANK_PART
-    write_json(part, {"model": model.bank_model(), "encryption": model.encryption_, "psi_job": psi_job})
+    write_json(part, {"model": model.bank_model(), "encryption": model.encryption_, "psi_job": rows.psi_job})
     return {"model": {"kind": KIND, "params": model.get_params(), "encryption": model.encryption_,
-                      "metrics": metrics, "part": _part_entry(part)}}
+                      "metrics": metrics, "part": part_entry(part)}}
 
 
 def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
@@ -134,7 +128,7 @@ def platform_scorecard(context: JobContext, enforce_consent: bool) -> dict[str, 
     channel.send(Message("setup", {"rows": len(train_rows)}).to_bytes())
     while not trainer.closed:
         channel.send(trainer.handle(channel.receive()))
-    return {"model_part": _part_entry(part), "rows": len(train_rows), "features": len(local.binnings),
+    return {"model_part": part_entry(part), "rows": len(train_rows), "features": len(local.binnings),
             "consent": scope.report()}
 
 

@@ -33,7 +33,7 @@ from federation.party.agent import JobContext
 from federation.party.channel import RelayChannel
 from federation.party.alignment import aligned_rows, platform_rows
 from federation.party.consent import check_consent, job_scope
-from federation.party.secureboost_job import BANK_PART, PLATFORM_PART
+from federation.party.training import BANK_PART, PLATFORM_PART
 from federation.scaleout.executor import shard_executor
 from federation.security.roles import Role
 from models.monitoring.scoring import (

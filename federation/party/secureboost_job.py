@@ -16,22 +16,27 @@ answers from the mailbox, so the job ends with the model an uninterrupted run gr
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from federation.crypto import get_backend
-from federation.crypto.backend import SecretContext
-from federation.files import read_json, write_atomic, write_json
+from federation.files import read_json, write_json
 from federation.party.agent import JobContext
+from federation.party.alignment import platform_rows
 from federation.party.channel import RelayChannel
-from federation.party.alignment import aligned_rows, platform_rows
 from federation.party.consent import check_consent, job_scope
+from federation.party.training import (
+    BANK_PART,
+    DEFAULT_ENCRYPTION,
+    KEY_FILE,
+    PLATFORM_PART,
+    bank_training_rows,
+    holdout_metrics,
+    key_pair,
+    part_entry,
+)
 from federation.security.roles import Role
-from models.evaluation import HoldoutSpec, auc, holdout_rows, ks
 from models.scoring.paths import leaves, platform_paths
 from models.secureboost.booster import PassiveParty
 from models.secureboost.estimator import SecureBoostClassifier, TrainingPlan
@@ -46,13 +51,8 @@ from models.secureboost.remote import (
 )
 
 KIND = "secureboost"
-KEY_FILE = "he_key.bin"
 CHECKPOINT_DIR = "checkpoint"
 PLATFORM_STATE_FILE = "secureboost_state.json"
-PREDICTIONS_FILE = "predictions.parquet"
-BANK_PART = "bank.json"
-PLATFORM_PART = "platform.json"
-DEFAULT_ENCRYPTION = "heu-ou"
 
 
 class RelayTransport:
@@ -79,21 +79,15 @@ def bank_secureboost(context: JobContext) -> dict[str, Any]:
     if model_params["encryption"] is None:
         raise ValueError("a federated job never sends gradients in the clear: name an HE backend")
     model = SecureBoostClassifier(**model_params)
-    psi_job = str(context.params.get("psi_job", ""))
-    aligned = aligned_rows(context, psi_job)
-    labels = context.table.labels[aligned["bank_row"].to_numpy()]
-    holdout = context.params.get("holdout")
-    train_rows, test_rows = np.arange(len(aligned)), np.arange(0)
-    if holdout is not None:
-        train_rows, test_rows = holdout_rows(labels, HoldoutSpec.from_dict(holdout))
-    train, test = aligned.iloc[train_rows], aligned.iloc[test_rows]
-    secret = _key_pair(context.workdir / KEY_FILE, model_params["encryption"], model.key_bits)
+    rows = bank_training_rows(context)
+    train, test = rows.train, rows.test
+    secret = key_pair(context.workdir / KEY_FILE, model_params["encryption"], model.key_bits)
     transport = RelayTransport(context, context.peer(Role.PLATFORM))
     connected: list[RemotePlatform] = []
 
     def connect(plan: TrainingPlan, trees_done: int) -> PassiveParty:
         valid = np.arange(0) if plan.valid is None else plan.valid
-        setup = Message("setup", {"psi_job": psi_job, "max_bin": model.max_bin, "colsample": model.colsample,
+        setup = Message("setup", {"psi_job": rows.psi_job, "max_bin": model.max_bin, "colsample": model.colsample,
                                   "seed": plan.platform_seed, "scheme": model.encryption},
                         (pack_ints(train["platform_handle"]), pack_ints(plan.train), pack_ints(valid),
                          pack_ints(test["platform_handle"])))
@@ -102,21 +96,18 @@ def bank_secureboost(context: JobContext) -> dict[str, Any]:
         return connected[0]
 
     features = context.table.features
-    model.fit_with(features.iloc[train["bank_row"]], labels[train_rows], connect,
+    model.fit_with(features.iloc[train["bank_row"]], rows.labels[rows.train_rows], connect,
                    checkpoint_dir=context.workdir / CHECKPOINT_DIR)
     platform = connected[0]
-    metrics: dict[str, Any] = {"n_intersection": len(aligned), "n_train": len(train), "n_test": len(test),
-                               "n_trees": model.n_trees_}
+    metrics: dict[str, Any] = rows.counts() | {"n_trees": model.n_trees_}
     if len(test):
         scores = model.decision_function_routed(features.iloc[test["bank_row"]], HoldoutRouter(platform))
-        pd.DataFrame({"id": test["id"].to_numpy(), "label": labels[test_rows], "score": scores}).to_parquet(
-            context.workdir / PREDICTIONS_FILE)
-        metrics |= {"auc": auc(labels[test_rows], scores), "ks": ks(labels[test_rows], scores)}
+        metrics |= holdout_metrics(context, rows, scores)
     platform.finish(model.n_trees_, platform_paths(model.trees_, leaves(model.trees_)).to_dict())
     part = context.models_dir / context.job.id / BANK_PART
-    write_json(part, {"model": model.bank_model(), "encryption": platform.description, "psi_job": psi_job})
+    write_json(part, {"model": model.bank_model(), "encryption": platform.description, "psi_job": rows.psi_job})
     return {"model": {"kind": KIND, "params": model.get_params(), "encryption": platform.description,
-                      "metrics": metrics, "part": _part_entry(part)}}
+                      "metrics": metrics, "part": part_entry(part)}}
 
 
 def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str, Any]:
@@ -152,27 +143,11 @@ def platform_secureboost(context: JobContext, enforce_consent: bool) -> dict[str
         if trainer.rounds != rounds:
             rounds = trainer.rounds
             write_json(state_file, {"rounds": rounds, "model": local.model.to_dict()})
-    return {"model_part": _part_entry(part), "rows": len(training), "features": local.layout.n_features,
+    return {"model_part": part_entry(part), "rows": len(training), "features": local.layout.n_features,
             "consent": scope.report()}
-
-
-def _key_pair(path: Path, scheme: str, key_bits: int) -> SecretContext:
-    """The bank's key pair for this job: made once, owner-only, reloaded on resume."""
-    backend = get_backend(scheme)
-    if path.exists():
-        return backend.load_secret(path.read_bytes())
-    _, secret = backend.generate(key_bits)
-    write_atomic(path, secret.to_bytes(), private=True)
-    return secret
 
 
 def _blobs(message: Message, count: int) -> tuple[bytes, ...]:
     if len(message.blobs) != count:
         raise ValueError(f"a {message.kind!r} message needs {count} blobs, got {len(message.blobs)}")
     return message.blobs
-
-
-def _part_entry(path: Path) -> dict[str, Any]:
-    """What the registry records of a stored part: where it is at its holder, and a digest."""
-    return {"file": f"models/{path.parent.name}/{path.name}", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-

@@ -119,11 +119,33 @@ def issue_certificate(
     other certificate is a client certificate whose CN is the party name.
     """
     validate_party_name(name)
+    is_server = role is Role.COORDINATOR
+    extensions: list[x509.ExtensionType] = [
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH if is_server else ExtendedKeyUsageOID.CLIENT_AUTH])
+    ]
+    if is_server:
+        names: list[x509.GeneralName] = []
+        for host in hosts:
+            try:
+                names.append(x509.IPAddress(ipaddress.ip_address(host)))
+            except ValueError:
+                names.append(x509.DNSName(host))
+        extensions.append(x509.SubjectAlternativeName(names))
+    _issue_leaf(directory, name, role, extensions, days, not_before)
+
+
+def _issue_leaf(
+    directory: Path, name: str, role: Role, extensions: list[x509.ExtensionType], days: int,
+    not_before: dt.datetime | None = None,
+) -> None:
+    """Sign a fresh P-256 key's certificate (CN ``name``, OU the role) with the CA in
+    ``directory`` and write ``<name>.pem`` and the owner-only ``<name>.key``. Valid from
+    five minutes ago unless told otherwise, so a peer whose clock is a little behind
+    accepts it."""
+    start = not_before or dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
     ca_key = serialization.load_pem_private_key((directory / CA_KEY).read_bytes(), password=None)
     ca_cert = x509.load_pem_x509_certificate((directory / CA_CERT).read_bytes())
     key = ec.generate_private_key(ec.SECP256R1())
-    start = not_before or dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
-    is_server = role is Role.COORDINATOR
     builder = (
         x509.CertificateBuilder()
         .subject_name(_subject(name, role.value))
@@ -133,24 +155,10 @@ def issue_certificate(
         .not_valid_before(start)
         .not_valid_after(start + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH if is_server else ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
     )
-    if is_server:
-        names: list[x509.GeneralName] = []
-        for host in hosts:
-            try:
-                names.append(x509.IPAddress(ipaddress.ip_address(host)))
-            except ValueError:
-                names.append(x509.DNSName(host))
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
     cert = builder.sign(ca_key, hashes.SHA256())
     _write_private(directory / f"{name}.key", _key_pem(key))
     (directory / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -169,26 +177,11 @@ def issue_enterprise_certificate(directory: Path, uscc: str, data_use_tag: bytes
     problem = uscc_error(uscc)
     if problem is not None:
         raise CertificateError(f"enterprise {uscc!r} is not a valid USCC: {problem}")
-    ca_key = serialization.load_pem_private_key((directory / CA_KEY).read_bytes(), password=None)
-    ca_cert = x509.load_pem_x509_certificate((directory / CA_CERT).read_bytes())
-    key = ec.generate_private_key(ec.SECP256R1())
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_subject(uscc, Role.ENTERPRISE.value))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
-        .add_extension(x509.UnrecognizedExtension(DATA_USE_TAG_OID, data_use_tag), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    _write_private(directory / f"{uscc}.key", _key_pem(key))
-    (directory / f"{uscc}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    extensions: list[x509.ExtensionType] = [
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]),
+        x509.UnrecognizedExtension(DATA_USE_TAG_OID, data_use_tag),
+    ]
+    _issue_leaf(directory, uscc, Role.ENTERPRISE, extensions, days)
 
 
 def data_use_tag(cert_pem: bytes) -> bytes | None:

@@ -23,7 +23,7 @@ from federation.crypto import get_backend
 from federation.data.synthetic import generate
 from federation.demo import demo_parties
 from federation.launcher import LocalFederation
-from federation.party.secureboost_job import KEY_FILE
+from federation.party.training import KEY_FILE
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 PEM_MARKER = b"PRIVATE KEY"

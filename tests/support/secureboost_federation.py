@@ -82,6 +82,14 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
 @pytest.fixture(scope="module")
 def in_process(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame]:
     """The same model trained by the estimator in one process on the same aligned rows."""
+    bank_x, y, platform_x = plaintext_training_set(running)
+    return SecureBoostClassifier(**MODEL).fit(bank_x, y, platform_x), platform_x
+
+
+def plaintext_training_set(running: Federation) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The rows a federated training job trains on, as one process holding both tables sees
+    them: the intersection in id order, split by ``HOLDOUT``. Bank features, labels,
+    platform features."""
     platform_spec, bank_spec = running.parties
     bank = load_table(bank_spec.data, bank_spec.schema, role="bank")
     platform = load_table(platform_spec.data, platform_spec.schema, role="platform")
@@ -90,9 +98,8 @@ def in_process(running: Federation) -> tuple[SecureBoostClassifier, pd.DataFrame
     aligned = left.merge(right, on="id").sort_values("id").reset_index(drop=True)
     y = bank.labels[aligned["bank_row"]]
     train, _ = holdout_rows(y, HOLDOUT)
-    model = SecureBoostClassifier(**MODEL).fit(bank.features.iloc[aligned["bank_row"][train]], y[train],
-                                               platform.features.iloc[aligned["platform_row"][train]])
-    return model, platform.features
+    return (bank.features.iloc[aligned["bank_row"][train]], y[train],
+            platform.features.iloc[aligned["platform_row"][train]])
 
 
 def trees_done(running: Federation, job: str, party: str) -> int:

@@ -8,15 +8,16 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-import numpy as np
-import pandas as pd
 import pytest
-from tests.support.secureboost_federation import HOLDOUT, Federation, secureboost_federation
+from tests.support.secureboost_federation import (
+    HOLDOUT,
+    Federation,
+    plaintext_training_set,
+    secureboost_federation,
+)
 from tests.support.waiting import wait_until
 
-from federation.data import load_table
 from federation.party.client import job_summary
-from models.evaluation import holdout_rows
 from models.scorecard import ScorecardClassifier
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
@@ -36,16 +37,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
 @pytest.fixture(scope="module")
 def undisturbed(running: Federation) -> ScorecardClassifier:
     """The same model trained in one process, in plaintext (equal to the encrypted run)."""
-    platform_spec, bank_spec = running.parties
-    bank = load_table(bank_spec.data, bank_spec.schema, role="bank")
-    platform = load_table(platform_spec.data, platform_spec.schema, role="platform")
-    left = pd.DataFrame({"id": bank.ids, "bank_row": np.arange(len(bank))})
-    right = pd.DataFrame({"id": platform.ids, "platform_row": np.arange(len(platform))})
-    aligned = left.merge(right, on="id").sort_values("id").reset_index(drop=True)
-    y = bank.labels[aligned["bank_row"]]
-    train, _ = holdout_rows(y, HOLDOUT)
-    return ScorecardClassifier(**MODEL, encryption=None).fit(
-        bank.features.iloc[aligned["bank_row"][train]], y[train], platform.features.iloc[aligned["platform_row"][train]])
+    return ScorecardClassifier(**MODEL, encryption=None).fit(*plaintext_training_set(running))
 
 
 def _bank_messages(running: Federation, job: str) -> int:

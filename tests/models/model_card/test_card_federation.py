@@ -20,7 +20,7 @@ from federation.data.synthetic.platform import HOME_DIVISIONS
 from federation.demo import demo_parties
 from federation.launcher import OPERATOR, LocalFederation
 from federation.party.publish_job import PUBLIC_RECORDS_FILE
-from federation.party.secureboost_job import PREDICTIONS_FILE
+from federation.party.training import PREDICTIONS_FILE
 from federation.security.certs import init_certificates
 from federation.security.roles import Role
 
