@@ -115,20 +115,18 @@ class PhePublicContext:
         bins, masks, keep = check_bucket_request(len(ciphertexts), bins, node_masks, n_bins, keep)
         check_rows_kept(bins, n_bins, keep)
         nsquare = gmpy2.mpz(self.public_key.nsquare)
-        n_features = bins.shape[1]
-        offsets = np.arange(n_features, dtype=np.int64) * n_bins
+        offsets = np.arange(bins.shape[1], dtype=np.int64) * n_bins
+        kept = keep.tolist()
         result = []
         for mask in masks:
             members = np.flatnonzero(mask)
-            sums = [gmpy2.mpz(1)] * (n_features * n_bins)  # Enc(0) without randomness: never sent
-            for k in keep.tolist():
-                sums[k] = gmpy2.mpz(self.public_key.raw_encrypt(0))
+            sums = {k: gmpy2.mpz(self.public_key.raw_encrypt(0)) for k in kept}
             slots = (bins[members].astype(np.int64) + offsets).tolist()
             for instance_slots, instance in zip(slots, members.tolist()):
                 c = ciphertexts.values[instance]
                 for slot in instance_slots:
                     sums[slot] = sums[slot] * c % nsquare
-            result.append(PheCiphertexts([sums[k] for k in keep.tolist()], self.key_id, self.ciphertext_width))
+            result.append(PheCiphertexts([sums[k] for k in kept], self.key_id, self.ciphertext_width))
         return result
 
 
